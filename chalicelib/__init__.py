@@ -1,0 +1,1 @@
+"""Everything the Lambda functions import: faces -> domain -> store."""

@@ -1,0 +1,127 @@
+"""API keys: shown once, stored as an HMAC-SHA256 digest, scoped READ or WRITE.
+
+A key looks like `dr_<key id>_<secret>`. The key id is public (logs and support use it);
+the table keeps only HMAC(pepper, key), so a copy of the table cannot be used to call the
+API. A verified key is trusted for `API_KEY_CACHE_SECONDS` (10 by default) in a warm
+Lambda: revocation takes effect within that many seconds.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .config import settings
+from .domain.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from .domain import organisations
+from .domain.lifecycle import now
+from .store import dynamo, keys
+from .store.context import records
+
+READ = "READ"
+WRITE = "WRITE"
+SCOPES = (READ, WRITE)
+KEY_PREFIX = "dr_"
+_KEY_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+@dataclass(frozen=True)
+class Principal:
+    org: str
+    key_id: str
+    scope: str
+    team_member_id: int | None = None
+
+    def require(self, scope: str) -> None:
+        if scope == WRITE and self.scope != WRITE:
+            raise Forbidden(f"API key {self.key_id} is read-only; this request needs a WRITE key.")
+
+
+def digest(api_key: str) -> str:
+    return hmac.new(settings().api_key_pepper, api_key.encode(), hashlib.sha256).hexdigest()
+
+
+_cache: dict[str, tuple[Principal, float]] = {}
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def authenticate(api_key: str | None) -> Principal:
+    if not api_key:
+        raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'.")
+    key_digest = digest(api_key)
+    with _cache_lock:
+        cached = _cache.get(key_digest)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    item = records().get_item(keys.api_key_pk(key_digest), "APIKEY")
+    # The lookup is by digest; compare it again in constant time before trusting the item.
+    if (not item or not hmac.compare_digest(item.get("digest", ""), key_digest)
+            or item.get("revoked_at")):
+        raise Unauthorized("The API key is not valid (unknown or revoked).")
+    principal = Principal(item["org"], item["key_id"], item["scope"], item.get("team_member_id"))
+    ttl = settings().key_cache_seconds
+    if ttl > 0:
+        with _cache_lock:
+            _cache[key_digest] = (principal, time.monotonic() + ttl)
+    return principal
+
+
+def create_key(org: str, scope: str, *, label: str = "", team_member_id: int | None = None,
+               plaintext: str | None = None) -> tuple[str, dict[str, Any]]:
+    """A new key for `org`; returns (the key, shown only now; its stored record)."""
+    if scope not in SCOPES:
+        raise ValidationFailed.on("scope", f"must be one of {', '.join(SCOPES)}")
+    organisations.get(org)
+    if team_member_id is not None:
+        organisations.member(org, team_member_id)
+    key_id = "".join(secrets.choice(_KEY_ID_ALPHABET) for _ in range(10))
+    if plaintext is None:
+        plaintext = f"{KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+    elif len(plaintext) < 16 or any(c.isspace() for c in plaintext):
+        raise ValidationFailed.on("key", "a chosen key needs at least 16 characters and no spaces")
+    key_digest = digest(plaintext)
+    record = {
+        "org": org, "key_id": key_id, "scope": scope, "label": label,
+        "prefix": plaintext[:8], "team_member_id": team_member_id, "created_at": now(),
+    }
+    item = {
+        "PK": keys.api_key_pk(key_digest), "SK": "APIKEY", "digest": key_digest, **record,
+        "GSI2PK": keys.kind_list_pk(org, "APIKEY"), "GSI2SK": key_id,
+    }
+    records().put_plain({k: v for k, v in item.items() if v is not None},
+                        condition="attribute_not_exists(PK)")
+    return plaintext, record
+
+
+def list_keys(org: str) -> list[dict[str, Any]]:
+    page = records().query_page(index="GSI2", pk=keys.kind_list_pk(org, "APIKEY"), limit=1000, cursor=None)
+    return [{k: v for k, v in item.items() if k != "digest"} for item in page.items]
+
+
+def revoke_key(org: str, key_id: str) -> dict[str, Any]:
+    page = records().query_page(index="GSI2", pk=keys.kind_list_pk(org, "APIKEY"),
+                                sk_range=(key_id, key_id), limit=1, cursor=None)
+    if not page.items:
+        raise NotFound(f"Organisation {org} has no API key {key_id}.")
+    item = page.items[0]
+    revoked_at = item.get("revoked_at") or now()
+    with dynamo.translated_errors():
+        dynamo.client().update_item(
+            TableName=records().table,
+            Key=dynamo.to_item({"PK": keys.api_key_pk(item["digest"]), "SK": "APIKEY"}),
+            UpdateExpression="SET revoked_at = :at",
+            ExpressionAttributeValues={":at": dynamo.to_value(revoked_at)},
+        )
+    clear_cache()
+    return {**{k: v for k, v in item.items() if k != "digest"}, "revoked_at": revoked_at}
+

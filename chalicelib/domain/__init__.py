@@ -1,0 +1,1 @@
+"""Framework-free business rules: entities, validation and services."""

@@ -1,0 +1,72 @@
+"""Donations: what a donor gave (LGL calls them gifts). Amounts are exact Decimals."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..store import keys
+from ..store.context import records
+from ..store.kinds import DONATION
+from ..store.records import Page
+from . import donors, lifecycle, money
+from .errors import ValidationFailed
+from .timestamps import utcnow
+
+LABEL = "Donation"
+PAYMENT_METHODS = ("cash", "check", "credit_card", "bank_transfer", "paypal", "stock",
+                   "crypto", "in_kind", "other")
+EDITABLE = ("donor_id", "amount", "currency", "received_at", "payment_method", "check_number",
+            "fund", "campaign", "appeal", "note", "external_id")
+
+
+def _checked(donation: dict[str, Any]) -> dict[str, Any]:
+    """Rules on the donation as a whole: the amount is exact in its currency's minor unit."""
+    if donation.get("donor_id") is None:
+        raise ValidationFailed.on("donor_id", "is required")
+    try:
+        currency = money.parse_currency(donation.get("currency") or money.DEFAULT_CURRENCY)
+    except ValueError as exc:
+        raise ValidationFailed.on("currency", str(exc)) from None
+    if donation.get("amount") is None:
+        raise ValidationFailed.on("amount", "is required")
+    try:
+        amount = money.parse_amount(donation["amount"], currency)
+    except ValueError as exc:
+        raise ValidationFailed.on("amount", str(exc)) from None
+    if donation.get("check_number") and donation.get("payment_method") != "check":
+        raise ValidationFailed.on("check_number", "applies only when payment_method is 'check'")
+    checked = {**donation, "currency": currency, "amount": amount}
+    checked.setdefault("received_at", utcnow().date().isoformat())
+    if checked["received_at"] is None:
+        raise ValidationFailed.on("received_at", "cannot be null")
+    return {k: v for k, v in checked.items() if v is not None}
+
+
+def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
+    donation = dict(fields)
+    if donation.get("donor_id") is not None:
+        donation["donor_id"] = donors.resolve_id(org, donation["donor_id"])
+    return lifecycle.create(org, DONATION, _checked(donation), idempotency=idempotency)
+
+
+def get(org: str, donation_id: int) -> dict[str, Any]:
+    return lifecycle.fetch(org, DONATION, donation_id, LABEL)
+
+
+def update(org: str, donation_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    changes = dict(changes)
+    if changes.get("donor_id") is not None:
+        changes["donor_id"] = donors.resolve_id(org, changes["donor_id"])
+    return lifecycle.update(org, DONATION, donation_id, LABEL,
+                            lambda old: _checked({**old, **changes}), expected_version)
+
+
+def delete(org: str, donation_id: int, expected_version: int | None) -> None:
+    lifecycle.delete(org, DONATION, donation_id, LABEL, expected_version)
+
+
+def search(org: str, *, donor: Any = None, limit: int, cursor: str | None) -> Page:
+    """Donations newest first (by received_at), optionally for one donor."""
+    if donor is not None:
+        return donors.collection(org, donor, limit, cursor, kinds=(DONATION.name,))
+    return records().query_page(index="GSI2", pk=keys.kind_list_pk(org, DONATION.name),
+                                newest_first=True, limit=limit, cursor=cursor)

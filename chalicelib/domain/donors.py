@@ -1,0 +1,146 @@
+"""Donors: the people and organisations who give (LGL calls them constituents).
+
+A donor may be addressed by its integer id or, where a client carries ids from
+another system, by its `external_id` (unique within the org).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..store import keys
+from ..store.context import records
+from ..store.kinds import DONOR
+from ..store.records import AnyOf, Contains, Eq, Filter, OneOf, Page
+from . import lifecycle
+from .errors import Conflict, NotFound, ValidationFailed
+
+LABEL = "Donor"
+
+# Fields a client may set; everything else on the record is derived or server-maintained.
+EDITABLE = (
+    "is_org", "prefix", "first_name", "middle_name", "last_name", "suffix", "nick_name",
+    "org_name", "job_title", "email", "phone", "street", "city", "state", "postal_code",
+    "country", "external_id", "birthday", "is_deceased", "is_anon", "salutation", "addressee",
+)
+SEARCHED = ("first_name", "last_name", "nick_name", "org_name", "email", "external_id")
+
+
+def resolve_id(org: str, ref: Any) -> int:
+    """The donor's id from an integer id or its external_id; 404 when neither exists."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref
+    text = str(ref).strip()
+    if text.isdigit():
+        return int(text)
+    if not text or "#" in text:
+        raise NotFound(f"Donor {text!r} does not exist.")
+    guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", text))
+    if guard is None:
+        raise NotFound(f"Donor {text!r} does not exist.")
+    return int(guard["record_id"])
+
+
+def _derive(fields: dict[str, Any]) -> dict[str, Any]:
+    """Check the donor as a whole and fill what the server derives."""
+    out = {k: v for k, v in fields.items() if v is not None and v != ""}
+    out["is_org"] = bool(fields.get("is_org"))
+    if out["is_org"]:
+        if not out.get("org_name"):
+            raise ValidationFailed.on("org_name", "is required for an organisation (is_org: true)")
+        sort_name = out["org_name"]
+    else:
+        first, last = out.get("first_name"), out.get("last_name")
+        if not first and not last and not out.get("org_name"):
+            raise ValidationFailed.on("last_name", "a person needs a first_name or a last_name")
+        sort_name = ", ".join(p for p in (last, first) if p) or out["org_name"]
+    out["sort_name"] = sort_name
+    out["search_text"] = " ".join(str(out[f]).lower() for f in SEARCHED if out.get(f))
+    return out
+
+
+def _guards(donor: dict[str, Any]) -> list[lifecycle.Guard]:
+    return [lifecycle.Guard("external_id", donor["external_id"])] if donor.get("external_id") else []
+
+
+def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
+    donor = _derive(fields)
+    return lifecycle.create(org, DONOR, donor, guards=_guards(donor), idempotency=idempotency)
+
+
+def get(org: str, ref: Any) -> dict[str, Any]:
+    return lifecycle.fetch(org, DONOR, resolve_id(org, ref), LABEL)
+
+
+def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    def merge(old: dict[str, Any]) -> dict[str, Any]:
+        editable = {k: old.get(k) for k in EDITABLE}
+        derived = _derive({**editable, **changes})
+        server_kept = {k: v for k, v in old.items() if k not in EDITABLE and k not in derived
+                       and k not in ("sort_name", "search_text")}
+        return {**server_kept, **derived}
+
+    return lifecycle.update(org, DONOR, resolve_id(org, ref), LABEL, merge, expected_version, _guards)
+
+
+_NO_HISTORY = (
+    "(attribute_not_exists(contact_log_count) OR contact_log_count = :zero) AND "
+    "(attribute_not_exists(donation_count) OR donation_count = :zero)"
+)
+
+
+def _history_refusal(donor: dict[str, Any]) -> Exception | None:
+    logs, gifts = donor.get("contact_log_count", 0), donor.get("donation_count", 0)
+    if gifts:
+        return Conflict(
+            f"Donor {donor['id']} has {gifts} donation(s); a donor with financial history "
+            "cannot be deleted. Delete or move the donations first."
+        )
+    if logs:
+        return Conflict(
+            f"Donor {donor['id']} has {logs} contact log entr{'y' if logs == 1 else 'ies'}; "
+            "delete or move them to another donor first."
+        )
+    return None
+
+
+def delete(org: str, ref: Any, expected_version: int | None) -> None:
+    lifecycle.delete(org, DONOR, resolve_id(org, ref), LABEL, expected_version,
+                     guards=_guards, refuse=_history_refusal, condition=(_NO_HISTORY, {":zero": 0}))
+
+
+def search(org: str, *, text: str | None, email: str | None, newest_name_last: bool,
+           limit: int, cursor: str | None) -> Page:
+    """Donors by name (A→Z, or Z→A), optionally narrowed by e-mail or a search text."""
+    filters = [Contains("search_text", text.lower())] if text else []
+    if email:
+        return records().query_page(
+            index="GSI4", pk=keys.kind_attribute_pk(org, DONOR.name, "EMAIL", email.lower()),
+            limit=limit, cursor=cursor, filters=filters,
+        )
+    return records().query_page(
+        index="GSI2", pk=keys.kind_list_pk(org, DONOR.name), newest_first=newest_name_last,
+        limit=limit, cursor=cursor, filters=filters,
+    )
+
+
+def collection(org: str, ref: Any, limit: int, cursor: str | None, *,
+               kinds: tuple[str, ...] | None = None, filters: tuple[Filter, ...] = ()) -> Page:
+    """A donor's timeline (or only its records of `kinds`), newest first, one query a page.
+
+    The donor's own item heads its collection, so the first page also proves the donor
+    exists (and is live) without a second read.
+    """
+    donor_id = resolve_id(org, ref)
+    first_page = cursor is None
+    if kinds is not None:
+        # The head (the donor itself) always passes, whatever narrows its records.
+        filters = (AnyOf(((Eq("kind", DONOR.name),), (OneOf("kind", kinds), *filters))),)
+    page = records().query_page(
+        index="GSI1", pk=keys.donor_collection_pk(org, donor_id), sk_prefix=keys.TIMELINE_PREFIX,
+        newest_first=True, limit=limit + (1 if first_page else 0), cursor=cursor, filters=filters,
+    )
+    if first_page:
+        if not page.items or page.items[0].get("kind") != DONOR.name:
+            raise NotFound(f"Donor {ref} does not exist.")
+        page.items = page.items[1:]
+    return page

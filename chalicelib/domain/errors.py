@@ -1,0 +1,95 @@
+"""Errors the domain raises; each face renders them in its own shape.
+
+The domain never imports Chalice: the HTTP edge turns these into responses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    status = 500
+    title = "Internal error"
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+class BadRequest(DomainError):
+    """The request itself is malformed (JSON, query string, cursor)."""
+    status = 400
+    title = "Bad request"
+
+
+class ValidationFailed(DomainError):
+    """The request is well-formed but a field's value is not acceptable."""
+    status = 422
+    title = "Validation failed"
+
+    @classmethod
+    def on(cls, field: str, message: str) -> "ValidationFailed":
+        return cls(f"{field}: {message}", [FieldError(field, message)])
+
+
+class Unauthorized(DomainError):
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class MethodNotAllowed(DomainError):
+    status = 405
+    title = "Method not allowed"
+
+
+class NotAcceptable(DomainError):
+    status = 406
+    title = "Not acceptable"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    title = "Precondition failed"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class IdempotencyMismatch(DomainError):
+    """The Idempotency-Key was already used with a different request."""
+    status = 422
+    title = "Idempotency key reused"
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    title = "Service unavailable"
+
+    def __init__(self, detail: str, retry_after: int = 1) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})

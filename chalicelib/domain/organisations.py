@@ -1,0 +1,63 @@
+"""Organisations (tenants) and their team members; created by operators, not over HTTP."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..store import keys
+from ..store.context import records
+from .errors import Conflict, NotFound, ValidationFailed
+from .lifecycle import now
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ROLES = ("admin", "fundraiser", "viewer")
+
+
+def create(org: str, name: str) -> dict[str, Any]:
+    if not keys.ORG_ID_PATTERN.match(org):
+        raise ValidationFailed.on(
+            "org", "must be 2-63 characters of lower-case letters, digits and '-', starting with a letter or digit"
+        )
+    if not name.strip():
+        raise ValidationFailed.on("name", "is required")
+    record = {"PK": keys.org_pk(org), "SK": keys.org_meta_sk(), "org": org, "name": name.strip(),
+              "created_at": now()}
+    try:
+        records().put_plain(record, condition="attribute_not_exists(PK)")
+    except Conflict:
+        raise Conflict(f"Organisation {org} already exists.") from None
+    return {k: v for k, v in record.items() if k not in ("PK", "SK")}
+
+
+def get(org: str) -> dict[str, Any]:
+    item = records().get_item(keys.org_pk(org), keys.org_meta_sk())
+    if item is None:
+        raise NotFound(f"Organisation {org} does not exist.")
+    return {k: v for k, v in item.items() if k not in ("PK", "SK")}
+
+
+def add_member(org: str, *, first_name: str, last_name: str, email: str, role: str = "fundraiser") -> dict[str, Any]:
+    get(org)
+    if not _EMAIL.match(email):
+        raise ValidationFailed.on("email", "is not an e-mail address")
+    if role not in ROLES:
+        raise ValidationFailed.on("role", f"must be one of {', '.join(ROLES)}")
+    member_id = records().ids.next_id(org, "MEMBER")
+    record = {"id": member_id, "first_name": first_name, "last_name": last_name,
+              "email": email.lower(), "role": role, "created_at": now()}
+    records().put_plain({"PK": keys.org_pk(org), "SK": keys.record_sk("MEMBER", member_id), **record,
+                         "GSI2PK": keys.kind_list_pk(org, "MEMBER"), "GSI2SK": keys.padded(member_id)},
+                        condition="attribute_not_exists(PK)")
+    return record
+
+
+def members(org: str) -> list[dict[str, Any]]:
+    page = records().query_page(index="GSI2", pk=keys.kind_list_pk(org, "MEMBER"), limit=1000, cursor=None)
+    return page.items
+
+
+def member(org: str, member_id: int) -> dict[str, Any]:
+    item = records().get_item(keys.org_pk(org), keys.record_sk("MEMBER", member_id))
+    if item is None:
+        raise NotFound(f"Organisation {org} has no team member {member_id}.")
+    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI2PK", "GSI2SK")}

@@ -1,0 +1,62 @@
+"""UTC ISO 8601 timestamps: one way in, one way out."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ISO 8601 extended format with a mandatory zone (Z or +hh:mm); fractions to nanoseconds.
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})$"
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def format_timestamp(value: datetime) -> str:
+    """`2026-06-10T02:00:00.000Z`: UTC, milliseconds, as the Together API writes them."""
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An ISO 8601 datetime with a zone (`Z` or an offset), or a bare date meaning 00:00 UTC.
+
+    Raises ValueError with a message fit for a client.
+    """
+    if not isinstance(text, str):
+        raise ValueError("must be an ISO 8601 datetime string")
+    text = text.strip()
+    if _DATE_ONLY.match(text):
+        try:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), timezone.utc)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a valid calendar date") from None
+    if not _DATETIME.match(text):
+        if re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", text):
+            raise ValueError("must include a time zone, e.g. 'Z' or '+02:00'")
+        raise ValueError("must be an ISO 8601 datetime such as 2026-06-10T02:00:00.000Z")
+    normalized = text.replace("z", "Z").replace("Z", "+00:00")
+    # Python accepts at most microseconds; keep the first six fraction digits.
+    normalized = re.sub(r"(\.\d{6})\d+", r"\1", normalized)
+    try:
+        parsed = datetime.fromisoformat(normalized)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid date and time") from None
+    return parsed.astimezone(timezone.utc)
+
+
+def canonical_timestamp(text: str) -> str:
+    return format_timestamp(parse_timestamp(text))
+
+
+def parse_date_or_timestamp(text: str) -> str:
+    """A bare date stays a date (`2026-06-10`); a datetime becomes canonical UTC."""
+    if isinstance(text, str) and _DATE_ONLY.match(text.strip()):
+        try:
+            return date.fromisoformat(text.strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"{text!r} is not a valid calendar date") from None
+    return canonical_timestamp(text)

@@ -1,0 +1,1 @@
+"""Faces: translation layers from an existing API's shapes to the domain and back."""

@@ -1,0 +1,255 @@
+"""The HTTP edge shared by every face: routes with declared scopes, authentication,
+exact JSON, and one middleware that answers every error in the face's own shape.
+
+Chalice turns exceptions raised in a view into its own responses before middleware runs,
+except subclasses of ChaliceUnhandledError; so each view's errors travel as `Escalated`
+and the middleware renders them. Chalice's own error responses (bad JSON, 405, 415) are
+reshaped by the same middleware.
+"""
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Protocol
+
+from chalice import Blueprint, Chalice, Response
+from chalice.app import ChaliceUnhandledError, Request
+
+from .. import auth
+from ..domain.errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound,
+                             UnsupportedMediaType)
+
+log = logging.getLogger("donor_api")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_principal: contextvars.ContextVar[auth.Principal | None] = contextvars.ContextVar("principal", default=None)
+
+
+class ErrorShape(Protocol):
+    def __call__(self, error: DomainError, request: Request | None) -> Response: ...
+
+
+@dataclass(frozen=True)
+class Face:
+    name: str
+    render_error: ErrorShape
+    credentials: Callable[[Request], str | None]
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    face: str
+    path: str
+    method: str
+    scope: str
+
+
+# Every route the faces declare, with its scope: tests walk this so no route escapes.
+ROUTES: list[RouteSpec] = []
+_FACE_OF_PATH: dict[str, Face] = {}
+
+
+class Escalated(ChaliceUnhandledError):
+    """Carries a view's exception past Chalice to the error middleware."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a view gets: the request, who is calling, and the parsed parts it needs."""
+    request: Request
+    principal: auth.Principal
+
+    @property
+    def org(self) -> str:
+        return self.principal.org
+
+    def header(self, name: str) -> str | None:
+        return self.request.headers.get(name)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+class FaceRoutes:
+    """Declares a face's routes on a Blueprint, each with the scope it needs."""
+
+    def __init__(self, face: Face) -> None:
+        self.face = face
+        self.blueprint = Blueprint(f"chalicelib.faces.{face.name}")
+
+    def route(self, path: str, method: str, scope: str,
+              content_types: tuple[str, ...] = ("application/json",)) -> Callable:
+        def register(view: Callable[..., Response]) -> Callable[..., Response]:
+            def handler(**params: str) -> Response:
+                request = self.blueprint.current_request
+                try:
+                    principal = auth.authenticate(self.face.credentials(request))
+                    _principal.set(principal)
+                    principal.require(scope)
+                    return view(Call(request, principal), **params)
+                except Exception as exc:  # every error leaves in the face's own shape
+                    raise Escalated(exc) from exc
+
+            handler.__name__ = f"{self.face.name}_{view.__name__}"
+            self.blueprint.route(path, methods=[method], content_types=list(content_types))(handler)
+            ROUTES.append(RouteSpec(self.face.name, path, method, scope))
+            _FACE_OF_PATH[path] = self.face
+            return view
+
+        return register
+
+
+def add_method_fallbacks(app: Chalice) -> None:
+    """Answer methods a path does not serve with 405 and `Allow`, in the face's shape.
+
+    Registered as routes so API Gateway forwards them instead of answering itself.
+    """
+    for path, methods in list(app.routes.items()):
+        served = sorted(methods)
+        missing = [m for m in HTTP_METHODS if m not in methods]
+        if not missing:
+            continue
+
+        def not_allowed(_allowed: str = ", ".join(served), **_params: str) -> Response:
+            raise Escalated(MethodNotAllowed(
+                f"{app.current_request.method} is not supported here; use {_allowed}.",
+                headers={"Allow": _allowed},
+            ))
+
+        not_allowed.__name__ = f"method_not_allowed_{len(app.routes)}"
+        app.route(path, methods=missing, content_types=["*/*"])(not_allowed)
+
+
+def face_for(request: Request | None) -> Face | None:
+    if request is None:
+        return None
+    return _FACE_OF_PATH.get(request.context.get("resourcePath", ""))
+
+
+# Chalice's own error codes, and what they mean to a client.
+_CHALICE_ERRORS: dict[str, type[DomainError]] = {
+    "BadRequestError": BadRequest,
+    "MethodNotAllowedError": MethodNotAllowed,
+    "UnsupportedMediaType": UnsupportedMediaType,
+    "NotFoundError": NotFound,
+}
+
+
+def error_middleware(fallback: Face) -> Callable[[Request, Callable[[Request], Response]], Response]:
+    def middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
+        started = time.monotonic()
+        _principal.set(None)
+        face = face_for(request) or fallback
+        try:
+            response = get_response(request)
+            response = _reshape_chalice_error(response, face, request)
+        except Escalated as escalated:
+            response = _render(escalated.error, face, request)
+        except Exception as exc:  # pragma: no cover - Chalice catches most before here
+            response = _render(exc, face, request)
+        _log_request(request, response, started)
+        return response
+
+    return middleware
+
+
+def _render(error: BaseException, face: Face, request: Request | None) -> Response:
+    if not isinstance(error, DomainError):
+        log.error("unhandled error", exc_info=error)
+        error = DomainError("The server could not complete the request; it has been logged.")
+    return face.render_error(error, request)
+
+
+def _reshape_chalice_error(response: Response, face: Face, request: Request | None) -> Response:
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return response
+    kind = _CHALICE_ERRORS.get(body["Code"], DomainError)
+    message = body["Message"]
+    if kind is BadRequest and "json" in message.lower():
+        message = "The request body is not valid JSON."
+    error = kind(message, headers={k: v for k, v in response.headers.items() if k.lower() == "allow"})
+    return face.render_error(error, request)
+
+
+def _log_request(request: Request | None, response: Response, started: float) -> None:
+    principal = _principal.get()
+    log.info(json.dumps({
+        "msg": "request",
+        "method": getattr(request, "method", None),
+        "path": getattr(request, "path", None),
+        "status": response.status_code,
+        "key_id": principal.key_id if principal else None,  # never the key itself
+        "org": principal.org if principal else None,
+        "ms": round((time.monotonic() - started) * 1000, 1),
+    }))
+
+
+# ---- request parsing -------------------------------------------------------------------
+
+def json_body(request: Request, media_types: tuple[str, ...] = ("application/json",)) -> dict[str, Any]:
+    """The body as a JSON object, numbers exact (Decimal), or a clear 4xx."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type and content_type not in media_types:
+        raise UnsupportedMediaType(f"Send the body as {' or '.join(media_types)}, not {content_type}.")
+    raw = request.raw_body
+    if not raw or not raw.strip():
+        raise BadRequest("The request needs a JSON object body.")
+    try:
+        body = json.loads(raw, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError) as exc:
+        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise BadRequest(f"The request body is not valid JSON{where}.",
+                         [FieldError("body", getattr(exc, "msg", str(exc)))]) from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.", [FieldError("body", "must be an object")])
+    return body
+
+
+def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
+    """Query parameters, each at most once; an unknown one is named in a 400."""
+    params = request.query_params or {}
+    out: dict[str, str] = {}
+    for name in params:
+        if name not in allowed:
+            raise BadRequest(f"Unknown query parameter: {name}",
+                             [FieldError(name, f"is not a parameter here; use {', '.join(allowed)}")])
+        values = params.getlist(name)
+        if len(values) > 1:
+            raise BadRequest(f"Query parameter {name} was given {len(values)} times.",
+                             [FieldError(name, "give it once")])
+        out[name] = values[0]
+    return out
+
+
+# ---- responses -------------------------------------------------------------------------
+
+def dumps(value: Any) -> str:
+    """JSON with exact numbers: a Decimal keeps its digits, an integral one stays an integer."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return str(value.quantize(1)) if value == value.to_integral_value() else format(value, "f")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None,
+                  content_type: str = "application/json") -> Response:
+    return Response(body=dumps(body), status_code=status,
+                    headers={"Content-Type": content_type, **(headers or {})})
+
+
+def empty_response(status: int = 204, headers: dict[str, str] | None = None) -> Response:
+    return Response(body="", status_code=status, headers=headers or {})

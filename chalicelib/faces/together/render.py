@@ -1,0 +1,66 @@
+"""Response bodies of the Together face: ids as strings, every documented field present."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain import contact_logs, donations, donors
+from ...store.records import Page
+
+
+def _id(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _stamps(record: dict[str, Any]) -> dict[str, Any]:
+    return {"created_at": record["created_at"], "updated_at": record["updated_at"]}
+
+
+def contact_log(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": _id(entry["id"]),
+        "donor_id": _id(entry["donor_id"]),
+        "contact_method": entry["contact_method"],
+        "occurred_at": entry["occurred_at"],
+        "notes": entry.get("notes"),
+        "follow_up_at": entry.get("follow_up_at"),
+        "follow_up_completed_at": entry.get("follow_up_completed_at"),
+        "recorded_by_id": _id(entry.get("recorded_by_id")),
+        **_stamps(entry),
+    }
+
+
+def donor(record: dict[str, Any]) -> dict[str, Any]:
+    fields = {name: record.get(name) for name in donors.EDITABLE}
+    fields["is_org"] = bool(record.get("is_org"))
+    for flag in ("is_deceased", "is_anon"):
+        fields[flag] = bool(record.get(flag))
+    return {
+        "id": _id(record["id"]),
+        **fields,
+        "sort_name": record["sort_name"],
+        "contact_log_count": record.get("contact_log_count", 0),
+        "donation_count": record.get("donation_count", 0),
+        **_stamps(record),
+    }
+
+
+def donation(record: dict[str, Any]) -> dict[str, Any]:
+    fields = {name: record.get(name) for name in donations.EDITABLE}
+    return {"id": _id(record["id"]), **fields, "donor_id": _id(record["donor_id"]), **_stamps(record)}
+
+
+def activity(record: dict[str, Any]) -> dict[str, Any]:
+    if record["kind"] == "LOG":
+        return {"type": "contact_log", "occurred_at": record["occurred_at"], "data": contact_log(record)}
+    return {"type": "donation", "occurred_at": record["received_at"], "data": donation(record)}
+
+
+def page(result: Page, render) -> dict[str, Any]:
+    return {
+        "data": [render(item) for item in result.items],
+        "has_more": result.next_cursor is not None,
+        "next_cursor": result.next_cursor,
+    }
+
+
+__all__ = ["contact_log", "donor", "donation", "activity", "page", "contact_logs"]

@@ -1,0 +1,1 @@
+"""The only code that touches DynamoDB: keys, the table, repositories, pagination."""

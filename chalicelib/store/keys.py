@@ -1,0 +1,90 @@
+"""Key builders for the single table (see docs/storage.md).
+
+`#` delimits key parts; ids and org ids can never contain it, so `ORG#acme`
+never prefixes `ORG#acme-corp#...` (every prefix query ends its org part with `#`).
+"""
+from __future__ import annotations
+
+import re
+
+ID_WIDTH = 12  # zero-padded so ids sort numerically inside a key
+ORG_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def org_pk(org: str) -> str:
+    return f"ORG#{org}"
+
+
+def padded(record_id: int) -> str:
+    return f"{record_id:0{ID_WIDTH}d}"
+
+
+def record_sk(kind: str, record_id: int) -> str:
+    return f"{kind}#{padded(record_id)}"
+
+
+def org_meta_sk() -> str:
+    return "ORG"
+
+
+def counter_sk(kind: str) -> str:
+    return f"COUNTER#{kind}"
+
+
+def unique_sk(kind: str, field: str, value: str) -> str:
+    """Guard item that makes `field` unique among an org's records of `kind`."""
+    return f"UNIQUE#{kind}#{field}#{value}"
+
+
+def idempotency_sk(key: str) -> str:
+    return f"IDEMPOTENCY#{key}"
+
+
+def api_key_pk(digest: str) -> str:
+    return f"APIKEY#{digest}"
+
+
+# GSI1: a donor's collection (the donor itself first, then its timeline newest first).
+def donor_collection_pk(org: str, donor_id: int) -> str:
+    return f"ORG#{org}#DONOR#{padded(donor_id)}"
+
+
+DONOR_HEAD_SK = "TL#~"  # sorts after every timestamp: first in a newest-first query
+
+
+def timeline_sk(timestamp: str, kind: str, record_id: int) -> str:
+    return f"TL#{timestamp}#{kind}#{padded(record_id)}"
+
+
+TIMELINE_PREFIX = "TL#"
+
+
+# GSI2: every live record of a kind in an org, in the kind's list order.
+def kind_list_pk(org: str, kind: str) -> str:
+    return f"ORG#{org}#{kind}"
+
+
+def sort_key(value: str, record_id: int) -> str:
+    return f"{value}#{padded(record_id)}"
+
+
+# GSI3: open follow-ups due for a reminder, across every org (the sweep's index).
+DUE_SHARDS = 4
+
+
+def due_pk(org: str, record_id: int) -> str:
+    return f"DUE#{(sum(org.encode()) + record_id) % DUE_SHARDS}"
+
+
+def due_sk(follow_up_at: str, org: str, record_id: int) -> str:
+    return f"{follow_up_at}#{org}#{padded(record_id)}"
+
+
+# GSI4: a kind's records narrowed by one attribute (log method, donor e-mail).
+def kind_attribute_pk(org: str, kind: str, attribute: str, value: str) -> str:
+    return f"ORG#{org}#{kind}#{attribute}#{value}"
+
+
+# GSI5: an org's contact-log entries whose follow-up is still open.
+def open_follow_up_pk(org: str) -> str:
+    return f"ORG#{org}#LOG#OPEN"

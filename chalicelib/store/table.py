@@ -1,0 +1,56 @@
+"""The table's schema, in one place: the CLI, `make run`, tests and infra build it from here."""
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from . import dynamo
+
+INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
+TTL_ATTRIBUTE = "expires_at"
+
+
+def definition(table_name: str) -> dict:
+    attributes = [("PK", "S"), ("SK", "S")]
+    indexes = []
+    for name in INDEXES:
+        attributes += [(f"{name}PK", "S"), (f"{name}SK", "S")]
+        indexes.append({
+            "IndexName": name,
+            "KeySchema": [
+                {"AttributeName": f"{name}PK", "KeyType": "HASH"},
+                {"AttributeName": f"{name}SK", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        })
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [
+            {"AttributeName": "PK", "KeyType": "HASH"},
+            {"AttributeName": "SK", "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": [
+            {"AttributeName": n, "AttributeType": t} for n, t in attributes
+        ],
+        "GlobalSecondaryIndexes": indexes,
+    }
+
+
+def ensure_table(table_name: str) -> bool:
+    """Create the table (and its TTL) if it is missing. Returns True when it was created."""
+    client = dynamo.client()
+    try:
+        client.describe_table(TableName=table_name)
+        return False
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+    client.create_table(**definition(table_name))
+    client.get_waiter("table_exists").wait(
+        TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+    )
+    client.update_time_to_live(
+        TableName=table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+    )
+    return True
