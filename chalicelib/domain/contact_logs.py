@@ -5,7 +5,7 @@ from typing import Any
 
 from ..store import keys
 from ..store.context import records
-from ..store.kinds import CONTACT_LOG, follow_up_is_open
+from ..store.kinds import CONTACT_LOG
 from ..store.records import Eq, Filter, Page
 from . import donors, lifecycle
 from .errors import ValidationFailed
@@ -85,6 +85,3 @@ def search(org: str, *, donor: Any = None, method: str | None = None, open_follo
     return records().query_page(index="GSI2", pk=keys.kind_list_pk(org, CONTACT_LOG.name),
                                 newest_first=True, limit=limit, cursor=cursor)
 
-
-__all__ = ["METHODS", "NOTES_MAX", "EDITABLE", "create", "get", "update", "delete", "search",
-           "follow_up_is_open"]

@@ -28,16 +28,22 @@ SEARCHED = ("first_name", "last_name", "nick_name", "org_name", "email", "extern
 def resolve_id(org: str, ref: Any) -> int:
     """The donor's id from an integer id or its external_id; 404 when neither exists."""
     if isinstance(ref, int) and not isinstance(ref, bool):
-        return ref
+        return _known_id(ref)
     text = str(ref).strip()
     if text.isdigit():
-        return int(text)
+        return _known_id(int(text))
     if not text or "#" in text:
         raise NotFound(f"Donor {text!r} does not exist.")
     guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", text))
     if guard is None:
         raise NotFound(f"Donor {text!r} does not exist.")
     return int(guard["record_id"])
+
+
+def _known_id(donor_id: int) -> int:
+    if not 1 <= donor_id <= keys.MAX_ID:
+        raise NotFound(f"Donor {donor_id} does not exist.")
+    return donor_id
 
 
 def _derive(fields: dict[str, Any]) -> dict[str, Any]:

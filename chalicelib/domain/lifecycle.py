@@ -11,6 +11,7 @@ import hashlib
 import json
 from typing import Any, Callable, Iterable
 
+from ..store import keys
 from ..store.context import records
 from ..store.records import Created, Guard, IdempotencyClaim, Kind
 from ..store.records import ConcurrentChange
@@ -18,6 +19,7 @@ from .errors import NotFound, PreconditionFailed, ServiceUnavailable
 from .timestamps import format_timestamp, utcnow
 
 _MERGE_ATTEMPTS = 3
+MAX_ID = keys.MAX_ID  # ids beyond it were never issued
 
 __all__ = ["Created", "Guard", "IdempotencyClaim", "claim", "create", "fetch", "update", "delete"]
 

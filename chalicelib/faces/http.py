@@ -87,8 +87,7 @@ class FaceRoutes:
         self.face = face
         self.blueprint = Blueprint(f"chalicelib.faces.{face.name}")
 
-    def route(self, path: str, method: str, scope: str,
-              content_types: tuple[str, ...] = ("application/json",)) -> Callable:
+    def route(self, path: str, method: str, scope: str) -> Callable:
         def register(view: Callable[..., Response]) -> Callable[..., Response]:
             def handler(**params: str) -> Response:
                 request = self.blueprint.current_request
@@ -101,7 +100,8 @@ class FaceRoutes:
                     raise Escalated(exc) from exc
 
             handler.__name__ = f"{self.face.name}_{view.__name__}"
-            self.blueprint.route(path, methods=[method], content_types=list(content_types))(handler)
+            # Any media type reaches the view: body parsers check it and answer in the face's shape.
+            self.blueprint.route(path, methods=[method], content_types=["*/*"])(handler)
             ROUTES.append(RouteSpec(self.face.name, path, method, scope))
             _FACE_OF_PATH[path] = self.face
             return view
@@ -213,6 +213,11 @@ def json_body(request: Request, media_types: tuple[str, ...] = ("application/jso
                          [FieldError("body", getattr(exc, "msg", str(exc)))]) from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.", [FieldError("body", "must be an object")])
+    try:  # "\ud800" parses, but cannot be stored or sent anywhere
+        json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("The request body holds an unpaired surrogate escape (\\ud800-\\udfff).",
+                         [FieldError("body", "is not valid Unicode")]) from None
     return body
 
 

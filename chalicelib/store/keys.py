@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 ID_WIDTH = 12  # zero-padded so ids sort numerically inside a key
+MAX_ID = 10**ID_WIDTH - 1
 ORG_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 

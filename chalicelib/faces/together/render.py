@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain import contact_logs, donations, donors
+from ...domain import donations, donors
 from ...store.records import Page
 
 
@@ -62,5 +62,3 @@ def page(result: Page, render) -> dict[str, Any]:
         "next_cursor": result.next_cursor,
     }
 
-
-__all__ = ["contact_log", "donor", "donation", "activity", "page", "contact_logs"]

@@ -21,13 +21,14 @@ blueprint = routes.blueprint
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 IDEMPOTENCY_KEY_MAX = 255
+SEARCH_MAX = 200
 
 
 # ---- request helpers -------------------------------------------------------------------
 
 def record_id(raw: str, label: str) -> int:
     """A path id; anything that is not a positive integer names no record (404)."""
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdigit() or not 1 <= int(raw) <= lifecycle.MAX_ID:
         raise NotFound(f"{label} {raw} does not exist.")
     return int(raw)
 
@@ -140,6 +141,9 @@ def _search_contact_logs(call: Call, params: dict[str, str], limit: int, cursor:
 
 def _search_donors(call: Call, params: dict[str, str], limit: int, cursor: str | None):
     order = _choice(params, "sort", ("name", "-name"))
+    if len(params.get("q", "")) > SEARCH_MAX:
+        raise BadRequest(f"q must be at most {SEARCH_MAX} characters.",
+                         [FieldError("q", f"must be at most {SEARCH_MAX} characters")])
     return donors.search(call.org, text=params.get("q") or None, email=params.get("email") or None,
                          newest_name_last=order == "-name", limit=limit, cursor=cursor)
 
