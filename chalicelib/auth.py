@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import settings
-from .domain.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from .domain.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from .domain import organisations
 from .domain.lifecycle import now
 from .store import dynamo, keys
@@ -85,21 +85,25 @@ def create_key(org: str, scope: str, *, label: str = "", team_member_id: int | N
     if team_member_id is not None:
         organisations.member(org, team_member_id)
     key_id = "".join(secrets.choice(_KEY_ID_ALPHABET) for _ in range(10))
+    prefix = f"{KEY_PREFIX}{key_id}"  # public: the key id, never part of the secret
     if plaintext is None:
-        plaintext = f"{KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+        plaintext = f"{prefix}_{secrets.token_urlsafe(32)}"
     elif len(plaintext) < 16 or any(c.isspace() for c in plaintext):
         raise ValidationFailed.on("key", "a chosen key needs at least 16 characters and no spaces")
     key_digest = digest(plaintext)
     record = {
         "org": org, "key_id": key_id, "scope": scope, "label": label,
-        "prefix": plaintext[:8], "team_member_id": team_member_id, "created_at": now(),
+        "prefix": prefix if plaintext.startswith(prefix) else None, "team_member_id": team_member_id, "created_at": now(),
     }
     item = {
         "PK": keys.api_key_pk(key_digest), "SK": "APIKEY", "digest": key_digest, **record,
         "GSI2PK": keys.kind_list_pk(org, "APIKEY"), "GSI2SK": key_id,
     }
-    records().put_plain({k: v for k, v in item.items() if v is not None},
-                        condition="attribute_not_exists(PK)")
+    try:
+        records().put_plain({k: v for k, v in item.items() if v is not None},
+                            condition="attribute_not_exists(PK)")
+    except Conflict:
+        raise Conflict("That key is already in use (or was revoked); choose another.") from None
     return plaintext, record
 
 

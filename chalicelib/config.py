@@ -13,14 +13,26 @@ class ConfigurationError(RuntimeError):
 @dataclass(frozen=True)
 class Settings:
     table_name: str
-    api_key_pepper: bytes
+    pepper: str
     # Seconds a warm Lambda trusts a verified API key before asking the table
     # again; revocation therefore takes effect within this many seconds.
     key_cache_seconds: float
     # Ids reserved per round trip to an organisation's id counter.
     id_block_size: int
-    # Signs pagination cursors so they cannot be forged or moved across orgs.
-    cursor_secret: bytes
+
+    @property
+    def api_key_pepper(self) -> bytes:
+        """The secret in every key digest; required wherever keys are checked or made."""
+        if len(self.pepper) < 16:
+            raise ConfigurationError(
+                "API_KEY_PEPPER must be set to a secret of at least 16 characters"
+            )
+        return self.pepper.encode()
+
+    @property
+    def cursor_secret(self) -> bytes:
+        """Signs pagination cursors so they cannot be forged or moved across orgs."""
+        return b"cursor:" + self.api_key_pepper
 
 
 def _env_int(name: str, default: int, minimum: int) -> int:
@@ -38,17 +50,11 @@ def _env_int(name: str, default: int, minimum: int) -> int:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    pepper = os.environ.get("API_KEY_PEPPER", "")
-    if len(pepper) < 16:
-        raise ConfigurationError(
-            "API_KEY_PEPPER must be set to a secret of at least 16 characters"
-        )
     return Settings(
         table_name=os.environ.get("TABLE_NAME", "donor-relations"),
-        api_key_pepper=pepper.encode(),
+        pepper=os.environ.get("API_KEY_PEPPER", ""),
         key_cache_seconds=float(_env_int("API_KEY_CACHE_SECONDS", 10, 0)),
         id_block_size=_env_int("ID_BLOCK_SIZE", 10, 1),
-        cursor_secret=("cursor:" + pepper).encode(),
     )
 
 

@@ -50,7 +50,8 @@ def update(org: str, entry_id: int, changes: dict[str, Any], expected_version: i
 
     def merge(old: dict[str, Any]) -> dict[str, Any]:
         new = {**old, **changes}
-        if "follow_up_at" in changes and changes["follow_up_at"] is None:
+        if ("follow_up_at" in changes and changes["follow_up_at"] is None
+                and "follow_up_completed_at" not in changes):
             new["follow_up_completed_at"] = None  # clearing the follow-up clears its completion
         elif (changes.get("follow_up_at") and changes["follow_up_at"] != old.get("follow_up_at")
               and "follow_up_completed_at" not in changes):

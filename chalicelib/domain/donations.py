@@ -23,7 +23,8 @@ def _checked(donation: dict[str, Any]) -> dict[str, Any]:
     if donation.get("donor_id") is None:
         raise ValidationFailed.on("donor_id", "is required")
     try:
-        currency = money.parse_currency(donation.get("currency") or money.DEFAULT_CURRENCY)
+        currency = donation.get("currency")
+        currency = money.parse_currency(money.DEFAULT_CURRENCY if currency is None else currency)
     except ValueError as exc:
         raise ValidationFailed.on("currency", str(exc)) from None
     if donation.get("amount") is None:

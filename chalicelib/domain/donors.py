@@ -30,14 +30,15 @@ def resolve_id(org: str, ref: Any) -> int:
     if isinstance(ref, int) and not isinstance(ref, bool):
         return _known_id(ref)
     text = str(ref).strip()
-    if text.isdigit():
-        return _known_id(int(text))
+    number = lifecycle.whole_number(text)
+    if number is not None:
+        return _known_id(number)
     if not text or "#" in text:
         raise NotFound(f"Donor {text!r} does not exist.")
     guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", text))
     if guard is None:
         raise NotFound(f"Donor {text!r} does not exist.")
-    return int(guard["record_id"])
+    return int(guard["record_id"])  # a deleted donor's guard is gone with it
 
 
 def _known_id(donor_id: int) -> int:
@@ -114,9 +115,22 @@ def delete(org: str, ref: Any, expected_version: int | None) -> None:
                      guards=_guards, refuse=_history_refusal, condition=(_NO_HISTORY, {":zero": 0}))
 
 
+def by_external_id(org: str, external_id: str) -> dict[str, Any] | None:
+    """The live donor whose external_id is exactly this (digits included), or None."""
+    guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", external_id))
+    donor = records().get(org, DONOR, int(guard["record_id"])) if guard else None
+    return donor if donor and not donor.get("deleted_at") else None
+
+
 def search(org: str, *, text: str | None, email: str | None, newest_name_last: bool,
-           limit: int, cursor: str | None) -> Page:
-    """Donors by name (A→Z, or Z→A), optionally narrowed by e-mail or a search text."""
+           limit: int, cursor: str | None, external_id: str | None = None) -> Page:
+    """Donors by name (A→Z, or Z→A), optionally narrowed by e-mail, a search text or an
+    exact external_id (the one lookup that also finds all-digit external ids)."""
+    if external_id is not None:
+        donor = by_external_id(org, external_id)
+        matches = donor and (not email or (donor.get("email") or "").lower() == email.lower()) \
+            and (not text or text.lower() in donor.get("search_text", ""))
+        return Page([donor] if matches else [], None)
     filters = [Contains("search_text", text.lower())] if text else []
     if email:
         return records().query_page(

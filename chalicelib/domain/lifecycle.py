@@ -32,6 +32,11 @@ def claim(key: str | None, route: str, body: Any) -> IdempotencyClaim | None:
     return IdempotencyClaim(key, hashlib.sha256(f"{route}\n{canonical}".encode()).hexdigest())
 
 
+def whole_number(text: str) -> int | None:
+    """The value of a string of ASCII digits (not `²`, `٣` or `1_000`), else None."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def now() -> str:
     return format_timestamp(utcnow())
 

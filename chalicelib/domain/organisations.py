@@ -42,7 +42,7 @@ def add_member(org: str, *, first_name: str, last_name: str, email: str, role: s
         raise ValidationFailed.on("email", "is not an e-mail address")
     if role not in ROLES:
         raise ValidationFailed.on("role", f"must be one of {', '.join(ROLES)}")
-    member_id = records().ids.next_id(org, "MEMBER")
+    member_id = records().ids.next_id(org, "MEMBER", block=1)  # members are few: no gaps
     record = {"id": member_id, "first_name": first_name, "last_name": last_name,
               "email": email.lower(), "role": role, "created_at": now()}
     records().put_plain({"PK": keys.org_pk(org), "SK": keys.record_sk("MEMBER", member_id), **record,

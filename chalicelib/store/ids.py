@@ -19,22 +19,24 @@ class IdAllocator:
         self._lock = threading.Lock()
         self._ranges: dict[tuple[str, str], tuple[int, int]] = {}
 
-    def next_id(self, org: str, kind: str) -> int:
+    def next_id(self, org: str, kind: str, block: int | None = None) -> int:
+        """The next id; `block=1` reserves just one (rare kinds created by short-lived processes)."""
+        block = block or self._block
         with self._lock:
             nxt, last = self._ranges.get((org, kind), (1, 0))
             if nxt > last:
-                last = self._reserve(org, kind)
-                nxt = last - self._block + 1
+                last = self._reserve(org, kind, block)
+                nxt = last - block + 1
             self._ranges[(org, kind)] = (nxt + 1, last)
             return nxt
 
-    def _reserve(self, org: str, kind: str) -> int:
+    def _reserve(self, org: str, kind: str, block: int) -> int:
         with dynamo.translated_errors():
             response = dynamo.client().update_item(
                 TableName=self._table,
                 Key=dynamo.to_item({"PK": keys.org_pk(org), "SK": keys.counter_sk(kind)}),
                 UpdateExpression="ADD last_id :block",
-                ExpressionAttributeValues={":block": dynamo.to_value(self._block)},
+                ExpressionAttributeValues={":block": dynamo.to_value(block)},
                 ReturnValues="UPDATED_NEW",
             )
         return int(dynamo.from_item(response["Attributes"])["last_id"])

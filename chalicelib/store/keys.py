@@ -66,7 +66,15 @@ def kind_list_pk(org: str, kind: str) -> str:
 
 
 def sort_key(value: str, record_id: int) -> str:
+    """For fixed-width values (timestamps): `<value>#<id>`."""
     return f"{value}#{padded(record_id)}"
+
+
+def text_sort_key(value: str, record_id: int) -> str:
+    """For free text (names): case-folded, spaces collapsed, and ended by \\x01, which sorts
+    below every character left in it, so `Acme` comes before `Acme Trust`."""
+    text = " ".join("".join(c for c in value if c >= " ").split()).casefold()
+    return f"{text}\x01{padded(record_id)}"
 
 
 # GSI3: open follow-ups due for a reminder, across every org (the sweep's index).

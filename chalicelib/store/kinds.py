@@ -25,7 +25,7 @@ def _donor_indexes(org: str, donor: dict[str, Any]) -> dict[str, str]:
         "GSI1PK": keys.donor_collection_pk(org, donor["id"]),
         "GSI1SK": keys.DONOR_HEAD_SK,
         "GSI2PK": keys.kind_list_pk(org, DONOR.name),
-        "GSI2SK": keys.sort_key(donor["sort_name"].lower(), donor["id"]),
+        "GSI2SK": keys.text_sort_key(donor["sort_name"], donor["id"]),
     }
     if donor.get("email"):
         out["GSI4PK"] = keys.kind_attribute_pk(org, DONOR.name, "EMAIL", donor["email"].lower())

@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable
 
 from botocore.exceptions import ClientError
 
-from ..domain.errors import Conflict, IdempotencyMismatch, NotFound, PreconditionFailed, ServiceUnavailable
+from ..domain.errors import (Conflict, FieldError, IdempotencyMismatch, NotFound, PreconditionFailed,
+                             ServiceUnavailable)
 from . import cursors, dynamo, keys
 from .ids import IdAllocator
 
@@ -355,7 +356,8 @@ class Records:
         if role.startswith("guard:"):
             name = role.split(":", 1)[1]
             taken_by = old.get("record_id") if old else None
-            return Conflict(f"{name} is already used by record {taken_by}.", headers={})
+            message = f"is already used by record {taken_by}"
+            return Conflict(f"{name} {message}.", [FieldError(name, message)])
         if role == "record":
             if old is None or old.get("deleted_at"):
                 return NotFound("The record does not exist.")

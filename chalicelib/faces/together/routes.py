@@ -28,17 +28,18 @@ SEARCH_MAX = 200
 
 def record_id(raw: str, label: str) -> int:
     """A path id; anything that is not a positive integer names no record (404)."""
-    if not raw.isdigit() or not 1 <= int(raw) <= lifecycle.MAX_ID:
+    number = lifecycle.whole_number(raw)
+    if number is None or not 1 <= number <= lifecycle.MAX_ID:
         raise NotFound(f"{label} {raw} does not exist.")
-    return int(raw)
+    return number
 
 
 def page_params(params: dict[str, str]) -> tuple[int, str | None]:
-    raw = params.get("limit", str(DEFAULT_LIMIT))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    limit = lifecycle.whole_number(params.get("limit", str(DEFAULT_LIMIT)))
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise BadRequest(f"limit must be an integer from 1 to {MAX_LIMIT}.",
                          [FieldError("limit", f"must be an integer from 1 to {MAX_LIMIT}")])
-    return int(raw), params.get("cursor") or None
+    return limit, params.get("cursor") or None
 
 
 def expected_version(call: Call) -> int | None:
@@ -47,10 +48,11 @@ def expected_version(call: Call) -> int | None:
     if raw is None or raw.strip() == "*":
         return None
     tag = raw.strip().removeprefix("W/")
-    if len(tag) < 3 or not (tag[0] == tag[-1] == '"') or not tag[1:-1].isdigit():
+    version = lifecycle.whole_number(tag[1:-1]) if len(tag) >= 3 and tag[0] == tag[-1] == '"' else None
+    if version is None:
         raise BadRequest("If-Match must be one ETag as returned by this API, e.g. \"3\".",
                          [FieldError("If-Match", "is not an ETag of this API")])
-    return int(tag[1:-1])
+    return version
 
 
 def etag(record: dict[str, Any]) -> dict[str, str]:
@@ -145,7 +147,8 @@ def _search_donors(call: Call, params: dict[str, str], limit: int, cursor: str |
         raise BadRequest(f"q must be at most {SEARCH_MAX} characters.",
                          [FieldError("q", f"must be at most {SEARCH_MAX} characters")])
     return donors.search(call.org, text=params.get("q") or None, email=params.get("email") or None,
-                         newest_name_last=order == "-name", limit=limit, cursor=cursor)
+                         external_id=params.get("external_id"), newest_name_last=order == "-name",
+                         limit=limit, cursor=cursor)
 
 
 def _search_donations(call: Call, params: dict[str, str], limit: int, cursor: str | None):
@@ -161,7 +164,7 @@ declare(Resource("/contact-logs", contact_logs.LABEL, contact_logs, schemas.Cont
         ("donor_id", "method", "follow_up"), _search_contact_logs)
 declare(Resource("/donors", donors.LABEL, donors, schemas.DonorFields, schemas.DonorFields,
                  render.donor, parse_id=_donor_ref),
-        ("q", "email", "sort"), _search_donors)
+        ("q", "email", "external_id", "sort"), _search_donors)
 declare(Resource("/donations", donations.LABEL, donations, schemas.DonationCreate,
                  schemas.DonationPatch, render.donation),
         ("donor_id",), _search_donations)

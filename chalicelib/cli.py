@@ -1,0 +1,154 @@
+"""Operator command line: tables, organisations, API keys and team members.
+
+    python -m chalicelib.cli table create
+    python -m chalicelib.cli orgs create ORG --name NAME
+    python -m chalicelib.cli orgs show ORG
+    python -m chalicelib.cli keys create ORG --scope READ|WRITE [--label L] [--member ID] [--key KEY]
+    python -m chalicelib.cli keys list ORG
+    python -m chalicelib.cli keys revoke ORG KEY_ID
+    python -m chalicelib.cli members add ORG --first-name F --last-name L --email E [--role R]
+    python -m chalicelib.cli members list ORG
+
+Every result is printed as JSON lines (one object per line) on stdout. TABLE_NAME and
+API_KEY_PEPPER come from the environment; the endpoint is AWS, or whatever
+AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB names (boto3 reads them itself).
+Exit status: 0 done; 2 a usage, configuration or domain error (one message on stderr, no
+traceback); 1 DynamoDB itself refused or could not be reached.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Callable, Iterable
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from . import auth
+from .config import ConfigurationError, settings
+from .domain import organisations
+from .domain.errors import DomainError
+from .store import table
+
+_SECRET_FIELDS = ("digest", "key")
+
+
+def _emit(*records: dict[str, Any]) -> None:
+    for record in records:
+        print(json.dumps(record, default=str, sort_keys=True), flush=True)
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in _SECRET_FIELDS}
+
+
+# ---- handlers: each parses nothing, calls one service, prints its result -----------------
+
+def _table_create(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    name = settings().table_name
+    return [{"table": name, "created": table.ensure_table(name)}]
+
+
+def _orgs_create(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    return [organisations.create(args.org, args.name)]
+
+
+def _orgs_show(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    return [organisations.get(args.org)]
+
+
+def _keys_create(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    key, record = auth.create_key(args.org, args.scope, label=args.label, team_member_id=args.member,
+                                  plaintext=args.key)
+    print(f"API key {record['key_id']} created: store it now, it cannot be shown again.",
+          file=sys.stderr, flush=True)
+    return [{**_public(record), "key": key}]
+
+
+def _keys_list(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    organisations.get(args.org)  # an unknown org is an error, not an empty list
+    return [_public(k) for k in auth.list_keys(args.org)]
+
+
+def _keys_revoke(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    return [_public(auth.revoke_key(args.org, args.key_id))]
+
+
+def _members_add(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    return [organisations.add_member(args.org, first_name=args.first_name, last_name=args.last_name,
+                                     email=args.email, role=args.role)]
+
+
+def _members_list(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    organisations.get(args.org)
+    return organisations.members(args.org)
+
+
+# ---- the command tree --------------------------------------------------------------------
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli",
+                                     description="Operate the donor-relations table: orgs, keys, members.")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="{table,orgs,keys,members}")
+
+    def command(group: Any, name: str, handler: Callable, help: str, org: bool = True) -> argparse.ArgumentParser:
+        sub = group.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        if org:
+            sub.add_argument("org", metavar="ORG", help="organisation id, e.g. acme")
+        return sub
+
+    tables = groups.add_parser("table", help="the DynamoDB table").add_subparsers(dest="command", required=True)
+    command(tables, "create", _table_create, "create TABLE_NAME if it is missing", org=False)
+
+    orgs = groups.add_parser("orgs", help="organisations (tenants)").add_subparsers(dest="command", required=True)
+    command(orgs, "create", _orgs_create, "create an organisation").add_argument("--name", required=True)
+    command(orgs, "show", _orgs_show, "show an organisation")
+
+    keys = groups.add_parser("keys", help="API keys").add_subparsers(dest="command", required=True)
+    create = command(keys, "create", _keys_create, "create an API key (printed once)")
+    create.add_argument("--scope", required=True, type=str.upper, choices=auth.SCOPES)
+    create.add_argument("--label", default="")
+    create.add_argument("--member", type=int, metavar="ID", help="team member the key belongs to")
+    create.add_argument("--key", metavar="KEY", help="use this key verbatim instead of generating one")
+    command(keys, "list", _keys_list, "list an organisation's keys (never the keys themselves)")
+    command(keys, "revoke", _keys_revoke, "revoke a key by its key id").add_argument("key_id", metavar="KEY_ID")
+
+    members = groups.add_parser("members", help="team members").add_subparsers(dest="command", required=True)
+    add = command(members, "add", _members_add, "add a team member")
+    add.add_argument("--first-name", required=True)
+    add.add_argument("--last-name", required=True)
+    add.add_argument("--email", required=True)
+    add.add_argument("--role", default="fundraiser", choices=organisations.ROLES)
+    command(members, "list", _members_list, "list an organisation's team members")
+    return parser
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed usage or help already
+        return exit_.code if isinstance(exit_.code, int) else 2
+    try:
+        _emit(*args.handler(args))
+    except DomainError as exc:
+        details = "".join(f"\n  {e.field}: {e.message}" for e in exc.errors if e.message not in exc.detail)
+        return _fail(exc.detail + details, 2)
+    except ConfigurationError as exc:
+        return _fail(str(exc), 2)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        hint = " (run `table create` first?)" if error.get("Code") == "ResourceNotFoundException" else ""
+        return _fail(f"DynamoDB refused the request: {error.get('Code')}: {error.get('Message')}{hint}", 1)
+    except BotoCoreError as exc:
+        return _fail(f"could not reach DynamoDB: {exc}", 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

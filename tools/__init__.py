@@ -1,0 +1,1 @@
+"""Developer tools: `make run` lives here (tools.run_local)."""

@@ -1,0 +1,377 @@
+"""`make run`: the API on 127.0.0.1 over an embedded DynamoDB, seeded with demo data.
+
+Unless AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_DYNAMODB is set, moto's server is started on
+127.0.0.1 (MOTO_PORT, or a free port) and every AWS client of this process is pointed at it
+with dummy credentials. Then the table is created, two organisations are seeded (once: a
+reused endpoint keeps its data) and the Chalice app is served with chalice's local server
+on 127.0.0.1:$PORT (default 8000), threaded, until SIGINT or SIGTERM.
+
+Environment: PORT, MOTO_PORT, TABLE_NAME (default donor-relations), API_KEY_PEPPER (a dev
+pepper when unset), DEMO_WRITE_KEY / DEMO_READ_KEY / OTHER_WRITE_KEY (keys used verbatim;
+generated and printed when unset).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from chalice import local
+from chalice.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from chalicelib import auth  # noqa: E402
+from chalicelib.config import ConfigurationError, settings  # noqa: E402
+from chalicelib.domain import contact_logs, donations, donors, organisations  # noqa: E402
+from chalicelib.domain.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed  # noqa: E402
+from chalicelib.domain.timestamps import format_timestamp, utcnow  # noqa: E402
+from chalicelib.faces.together import problems  # noqa: E402
+from chalicelib.store import table  # noqa: E402
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_TABLE = "donor-relations"
+DEV_PEPPER = "dev-pepper-for-make-run-only-not-a-secret"
+DEMO_DONOR = "cm3donor0001abc123xyz456"  # the external_id the Together docs' curl example uses
+STAGE = "dev"
+
+
+class Abort(Exception):
+    """Something the operator has to fix; printed without a traceback."""
+
+
+def say(*lines: str) -> None:
+    for line in lines:
+        print(line, flush=True)
+
+
+def warn(message: str) -> None:
+    print(f"WARNING: {message}", file=sys.stderr, flush=True)
+
+
+def _port(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 65535:
+        raise Abort(f"{name} must be a port number (0-65535), got {raw!r}")
+    return int(raw)
+
+
+# ---- environment and the embedded DynamoDB ------------------------------------------------
+
+def _chalice_disk_config() -> dict[str, Any]:
+    path = ROOT / ".chalice" / "config.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def apply_stage_environment(disk_config: dict[str, Any]) -> None:
+    """The stage's environment_variables, as `chalice local` sets them (the shell's win)."""
+    stage_env = Config(chalice_stage=STAGE, config_from_disk=disk_config).environment_variables
+    for name, value in stage_env.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("TABLE_NAME", DEFAULT_TABLE)
+    if not os.environ.get("API_KEY_PEPPER"):
+        os.environ["API_KEY_PEPPER"] = DEV_PEPPER
+        warn("API_KEY_PEPPER is not set: using a fixed DEVELOPMENT pepper. Keys made with it are "
+             "only good for local use; never use it for a real deployment.")
+
+
+def start_moto_unless_endpoint_set() -> Any:
+    """moto's server on 127.0.0.1, or None when the environment names an endpoint already."""
+    if os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"):
+        return None
+    from moto.server import ThreadedMotoServer
+
+    port = _port("MOTO_PORT", 0)
+    if port:  # ThreadedMotoServer waits forever if it cannot bind: check first
+        with socket.socket() as probe:
+            try:
+                probe.bind((HOST, port))
+            except OSError as exc:
+                raise Abort(f"MOTO_PORT {port} is not free on {HOST}: {exc.strerror}") from None
+    server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+    server.start()
+    port = server.get_host_and_port()[1]
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ.update({
+        "AWS_ENDPOINT_URL": f"http://{HOST}:{port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    })
+    return server
+
+
+# ---- seed data ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IssuedKey:
+    org: str
+    scope: str
+    key: str
+    key_id: str
+    origin: str
+
+
+def ensure_key(org: str, scope: str, env_name: str) -> IssuedKey:
+    """The key named by `env_name` (created if missing), or a newly generated one."""
+    chosen = os.environ.get(env_name) or None
+    if chosen:
+        try:
+            principal = auth.authenticate(chosen)
+        except Unauthorized:
+            principal = None
+        if principal is not None:
+            if (principal.org, principal.scope) != (org, scope):
+                raise Abort(f"{env_name} is already a {principal.scope} key of organisation "
+                            f"{principal.org} on this endpoint; choose another value.")
+            return IssuedKey(org, scope, chosen, principal.key_id, f"from {env_name}, already present")
+    try:
+        key, record = auth.create_key(org, scope, label=f"make run ({env_name})", plaintext=chosen)
+    except ValidationFailed as exc:
+        raise Abort(f"{env_name}: {exc.errors[0].message if exc.errors else exc.detail}") from None
+    except Conflict:
+        raise Abort(f"{env_name} is a revoked key on this endpoint; choose another value.") from None
+    return IssuedKey(org, scope, key, record["key_id"], f"from {env_name}" if chosen else "generated")
+
+
+def _create_org(org: str, name: str) -> bool:
+    try:
+        organisations.create(org, name)
+        return True
+    except Conflict:
+        say(f"Organisation {org} already exists on this endpoint: its data is left as it is.")
+        return False
+
+
+def seed_demo(org: str = "demo") -> None:
+    member = organisations.add_member(org, first_name="Alex", last_name="Rivera",
+                                      email="alex.rivera@demo.example", role="admin")
+    now = utcnow()
+
+    def at(days: float) -> str:
+        return format_timestamp(now + timedelta(days=days))
+
+    def day(days: float) -> str:
+        return (now + timedelta(days=days)).date().isoformat()
+
+    jane = donors.create(org, {
+        "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.org",
+        "external_id": DEMO_DONOR, "city": "Portland", "state": "OR", "country": "US",
+    }).record
+    sam = donors.create(org, {
+        "first_name": "Samuel", "last_name": "Okafor", "email": "sam.okafor@example.org",
+        "phone": "+1 503 555 0142",
+    }).record
+    acme = donors.create(org, {"is_org": True, "org_name": "Acme Community Fund",
+                               "email": "grants@acme.example"}).record
+    staff = member["id"]
+    for entry in (
+        {"donor_id": jane["id"], "contact_method": "PHONE", "occurred_at": at(-9),
+         "notes": "Called about the spring appeal; asked us to call back.",
+         "follow_up_at": at(-2)},                                       # overdue, open
+        {"donor_id": jane["id"], "contact_method": "MEETING", "occurred_at": at(-3),
+         "notes": "Coffee: interested in a matching gift.", "follow_up_at": at(7)},  # upcoming
+        {"donor_id": sam["id"], "contact_method": "EMAIL", "occurred_at": at(-20),
+         "notes": "Sent the annual report.", "follow_up_at": at(-14),
+         "follow_up_completed_at": at(-13)},                            # completed
+        {"donor_id": acme["id"], "contact_method": "LETTER", "occurred_at": at(-30),
+         "notes": "Thank-you letter for the community grant."},
+        {"donor_id": sam["id"], "contact_method": "SMS", "occurred_at": at(-1),
+         "notes": "Reminder about the gala."},
+    ):
+        contact_logs.create(org, {**entry, "recorded_by_id": staff})
+    for gift in (
+        {"donor_id": jane["id"], "amount": "250.00", "received_at": day(-40), "payment_method": "credit_card",
+         "campaign": "Spring appeal"},
+        {"donor_id": jane["id"], "amount": "100", "received_at": day(-10), "payment_method": "check",
+         "check_number": "1042"},
+        {"donor_id": sam["id"], "amount": "75.50", "currency": "EUR", "received_at": day(-5),
+         "payment_method": "bank_transfer"},
+        {"donor_id": acme["id"], "amount": "5000.00", "received_at": day(-30), "payment_method": "bank_transfer",
+         "fund": "General"},
+    ):
+        donations.create(org, gift)
+
+
+def seed_other(org: str = "other") -> None:
+    donors.create(org, {"first_name": "Ravi", "last_name": "Patel", "email": "ravi.patel@example.net"})
+
+
+def seed() -> list[IssuedKey]:
+    """Both organisations and their keys; data only when an organisation is new."""
+    if _create_org("demo", "Demo Foundation"):
+        seed_demo()
+    issued = [ensure_key("demo", auth.WRITE, "DEMO_WRITE_KEY"), ensure_key("demo", auth.READ, "DEMO_READ_KEY")]
+    if _create_org("other", "Other Trust"):
+        seed_other()
+    issued.append(ensure_key("other", auth.WRITE, "OTHER_WRITE_KEY"))
+    return issued
+
+
+# ---- the HTTP server -----------------------------------------------------------------------
+
+class RouteNotFound(local.LocalGatewayException):
+    """No route matches: a Together problem (404) instead of API Gateway's 403."""
+    CODE = 404
+
+    def __init__(self, path: str) -> None:
+        target = path.split("?", 1)[0]
+        request = SimpleNamespace(context={"path": target}, path=target)
+        response = problems.render(NotFound(f"There is no resource at {target}."), request)  # type: ignore[arg-type]
+        super().__init__(dict(response.headers), response.body.encode())
+
+
+class _Gateway(local.LocalGateway):
+    def _generate_lambda_event(self, method: str, path: str, headers: dict, body: bytes | None) -> dict:
+        try:
+            return super()._generate_lambda_event(method, path, headers, body)
+        except ValueError:  # chalice's RouteMatcher: "No matching route found"
+            raise RouteNotFound(path) from None
+
+
+class _Handler(local.ChaliceRequestHandler):
+    """chalice's handler with the gateway above (its __init__ handles the request, so mirror it)."""
+
+    def __init__(self, request: Any, client_address: Any, server: Any, app_object: Any, config: Config) -> None:
+        self.local_gateway = _Gateway(app_object, config)
+        BaseHTTPRequestHandler.__init__(self, request, client_address, server)
+
+
+def build_server(app: Any, disk_config: dict[str, Any], port: int) -> local.LocalDevServer:
+    """What `chalice local` builds (chalice.local.create_local_server), with the handler above."""
+    config = Config(chalice_stage=STAGE, config_from_disk=disk_config,
+                    user_provided_params={"chalice_app": app, "project_dir": str(ROOT)})
+    if not isinstance(app, local.LocalChalice):  # current_request per thread, as chalice does
+        local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
+        app.__class__ = local.CustomLocalChalice
+    try:
+        return local.LocalDevServer(app, config, HOST, port, handler_cls=_Handler)
+    except OSError as exc:
+        raise Abort(f"cannot serve on {HOST}:{port}: {exc.strerror} (set PORT to another port)") from None
+
+
+# ---- follow-ups ----------------------------------------------------------------------------
+
+def start_follow_up_sweep() -> None:
+    """Hook for the follow-up sweep (DESIGN.md §6, §7): run it every minute, print what it raised.
+
+    The sweep itself is a later issue. When chalicelib has it, start a daemon thread here that
+    calls it every 60 s until the server stops. Until then nothing is scheduled, and this says so.
+    """
+    say("Follow-up sweep: not running yet (not implemented); due follow-ups are not raised locally.")
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+def _stop_on_signal(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def banner(base_url: str, issued: list[IssuedKey], embedded: bool) -> None:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL")
+    store = f"embedded moto at {endpoint}" if embedded else (endpoint or "AWS (default endpoint)")
+    write = next(k for k in issued if k.org == "demo" and k.scope == auth.WRITE)
+    pepper = os.environ["API_KEY_PEPPER"]
+    say("",
+        "Donor-relations API (local)",
+        f"  Base URL:  {base_url}",
+        f"  DynamoDB:  {store}, table {settings().table_name}",
+        "  API keys (set DEMO_WRITE_KEY, DEMO_READ_KEY, OTHER_WRITE_KEY to choose them):",
+        *[f"    {k.org:<6} {k.scope:<5} {k.key}   (key id {k.key_id}; {k.origin})" for k in issued],
+        "",
+        "Try it:",
+        f"  export TOGETHER_API_KEY={write.key}",
+        f"  curl -X POST {base_url}/api/v1/contact-logs \\",
+        '    -H "Authorization: Bearer $TOGETHER_API_KEY" \\',
+        '    -H "Content-Type: application/json" \\',
+        "    -d '{",
+        f'      "donor_id": "{DEMO_DONOR}",',
+        '      "contact_method": "PHONE",',
+        '      "occurred_at": "2026-06-10T02:00:00.000Z",',
+        '      "notes": "Discussed the year-end appeal; keen to give again.",',
+        '      "follow_up_at": "2026-06-25T00:00:00.000Z"',
+        "    }'",
+        f'  curl "{base_url}/api/v1/contact-logs?donor_id={DEMO_DONOR}&follow_up=open" \\',
+        '    -H "Authorization: Bearer $TOGETHER_API_KEY"',
+        "")
+    if embedded:
+        say("Operator CLI against this endpoint (another shell, while this runs):",
+            f"  AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+            f"AWS_DEFAULT_REGION=us-east-1 TABLE_NAME={settings().table_name} "
+            f"API_KEY_PEPPER={pepper if pepper == DEV_PEPPER else '$API_KEY_PEPPER'} "
+            ".venv/bin/python -m chalicelib.cli keys list demo",
+            "")
+
+
+def main() -> int:
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGINT, _stop_on_signal)
+    moto = server = serving = None
+    try:
+        port = _port("PORT", DEFAULT_PORT)
+        disk_config = _chalice_disk_config()
+        apply_stage_environment(disk_config)
+        moto = start_moto_unless_endpoint_set()
+        from app import app
+
+        server = build_server(app, disk_config, port)  # bind first: a busy port fails fast
+        base_url = f"http://{HOST}:{server.server.server_address[1]}"
+        table.ensure_table(settings().table_name)
+        issued = seed()
+        banner(base_url, issued, embedded=moto is not None)
+        start_follow_up_sweep()
+        serving = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)
+        serving.start()
+        say(f"Serving on {base_url} (threaded). Press Ctrl-C to stop.")
+        while serving.is_alive():
+            serving.join(0.5)
+        return 1  # the server thread died on its own
+    except KeyboardInterrupt:
+        return 0
+    except Abort as exc:
+        print(f"run_local: {exc}", file=sys.stderr, flush=True)
+        return 2
+    except (DomainError, ConfigurationError) as exc:
+        print(f"run_local: {getattr(exc, 'detail', exc)}", file=sys.stderr, flush=True)
+        return 2
+    except (BotoCoreError, ClientError) as exc:
+        print(f"run_local: DynamoDB failed: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        if server is not None:
+            if serving is not None:
+                server.server.shutdown()
+            server.server.server_close()
+        if moto is not None:
+            moto.stop()
+        say("Stopped.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
