@@ -1,0 +1,21 @@
+"""`python -m bench.run [RUNS]` (what `make bench` runs): both benchmarks, printed and saved
+to bench/results.md. Exits 1 when a Scan was made; over-budget rows are reported, not failed."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import calls, import_time
+
+
+def main(runs: int = 15) -> int:
+    calls_report, calls_ok = calls.run()
+    import_report = import_time.run(runs)
+    report = f"# Benchmarks (DESIGN.md §9)\n\n{calls_report}\n\n{import_report}\n"
+    print(report)
+    (Path(__file__).parent / "results.md").write_text(report)
+    return 0 if calls_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 15))

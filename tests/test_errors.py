@@ -1,0 +1,394 @@
+"""Every error leaves as application/problem+json, never in Chalice's {"Code", "Message"} shape."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
+from chalicelib.faces.http import HTTP_METHODS, ROUTES, RouteSpec
+from chalicelib.store import dynamo
+from tests.conftest import new_donation, new_donor, new_log
+
+PROBLEM_JSON = "application/problem+json"
+LOGS = "/api/v1/contact-logs"
+VALID_LOG = {"donor_id": "1", "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00Z"}
+CREATE_BODIES = {
+    "contact-logs": {"donor_id": "1", "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00Z"},
+    "donors": {"first_name": "New", "last_name": "Donor"},
+    "donations": {"donor_id": "1", "amount": "10.00"},
+}
+PATCH_BODIES = {
+    "contact-logs": {"notes": "changed"},
+    "donors": {"first_name": "Changed"},
+    "donations": {"note": "changed"},
+}
+LIST_ROUTES = [r for r in ROUTES if r.method == "GET" and (not r.path.endswith("{record}"))]
+
+
+def route_id(route: RouteSpec) -> str:
+    return f"{route.method} {route.path}"
+
+
+def collection_of(path: str) -> str:
+    return [p for p in path.split("/") if p][2]
+
+
+def fill(path: str, ids: dict[str, str]) -> str:
+    return path.replace("{record}", ids[collection_of(path)])
+
+
+def assert_problem(response, status: int, field: str | None = None) -> dict:
+    """The problem+json shape, whatever the error."""
+    assert response.status_code == status, response.body
+    assert response.headers["Content-Type"] == PROBLEM_JSON
+    body = json.loads(response.body)
+    assert isinstance(body, dict)
+    assert not ({"Code", "Message"} & set(body)), f"Chalice's default error shape leaked: {body}"
+    assert {"type", "title", "status", "detail", "errors"} <= set(body)
+    assert isinstance(body["type"], str) and body["type"]
+    assert isinstance(body["title"], str) and body["title"]
+    assert body["status"] == status
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["errors"], list)
+    for error in body["errors"]:
+        assert set(error) == {"field", "message"}
+        assert isinstance(error["field"], str) and isinstance(error["message"], str)
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]], body
+    return body
+
+
+@pytest.fixture
+def records(api, acme):
+    donor = new_donor(api, acme)
+    log = new_log(api, acme, donor["id"], notes="original")
+    donation = new_donation(api, acme, donor["id"])
+    return {"donors": donor["id"], "contact-logs": log["id"], "donations": donation["id"]}
+
+
+def entry_state(api, acme, entry_id: str = "1"):
+    response = api.get(f"{LOGS}/{entry_id}", acme)
+    return response.status_code, response.json, response.headers.get("ETag")
+
+
+# ---- bodies ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", ['{"donor_id": "1",', "{bad json}", "{'single': 'quotes'}", "nul", "\x00"])
+def test_malformed_json_is_400(api, acme, records, raw):
+    body = assert_problem(api.post(LOGS, acme, raw=raw), 400, "body")
+    assert "json" in body["detail"].lower()
+    assert [e["id"] for e in api.get(LOGS, acme).json["data"]] == [records["contact-logs"]]
+
+
+@pytest.mark.parametrize("raw", ["[]", json.dumps([VALID_LOG]), '"text"', "42", "null", "true"])
+def test_json_that_is_not_an_object_is_400(api, acme, records, raw):
+    assert_problem(api.post(LOGS, acme, raw=raw), 400, "body")
+    assert_problem(api.patch(f"{LOGS}/{records['contact-logs']}", acme, raw=raw), 400, "body")
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "\n"])
+def test_empty_body_is_400(api, acme, records, raw):
+    assert_problem(api.post(LOGS, acme, raw=raw), 400)
+    before = entry_state(api, acme, records["contact-logs"])
+    assert_problem(api.patch(f"{LOGS}/{records['contact-logs']}", acme, raw=raw), 400)
+    assert entry_state(api, acme, records["contact-logs"]) == before
+
+
+def test_post_without_any_body_is_400(api, acme, records):
+    response = api.client.http.post(LOGS, headers={"Authorization": f"Bearer {acme.write_key}",
+                                                   "Content-Type": "application/json"})
+    response.json = None
+    assert_problem(response, 400)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "application/xml", "multipart/form-data; boundary=x"])
+def test_wrong_content_type_is_415(api, acme, records, content_type):
+    before = entry_state(api, acme, records["contact-logs"])
+    headers = {"Content-Type": content_type}
+    body = {**VALID_LOG, "donor_id": records["donors"]}
+    assert_problem(api.post(LOGS, acme, body, headers=headers), 415)
+    assert_problem(api.patch(f"{LOGS}/{records['contact-logs']}", acme, {"notes": "x"}, headers=headers), 415)
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+    assert entry_state(api, acme, records["contact-logs"]) == before
+
+
+def test_json_with_a_charset_parameter_is_accepted(api, acme, records):
+    response = api.post(LOGS, acme, {**VALID_LOG, "donor_id": records["donors"]},
+                        headers={"Content-Type": "application/json; charset=utf-8"})
+    assert response.status_code == 201, response.body
+
+
+def test_unpaired_surrogate_is_400_not_500(api, acme, records):
+    raw = '{"donor_id": "1", "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00Z", "notes": "\\ud800"}'
+    assert_problem(api.post(LOGS, acme, raw=raw), 400, "body")
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+
+
+# ---- query strings ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("route", LIST_ROUTES, ids=route_id)
+def test_unknown_query_parameter_is_400_naming_it(api, acme, records, route):
+    body = assert_problem(api.get(f"{fill(route.path, records)}?colour=red", acme), 400, "colour")
+    assert "colour" in body["detail"]
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES, ids=route_id)
+@pytest.mark.parametrize("limit", ["0", "101", "abc", "-1", "1.5", "", "1e2", "²", "١٠١"])
+def test_bad_limit_is_400(api, acme, records, route, limit):
+    assert_problem(api.get(f"{fill(route.path, records)}?limit={limit}", acme), 400, "limit")
+
+
+@pytest.mark.parametrize("limit", ["1", "100"])
+def test_limit_bounds_are_accepted(api, acme, records, limit):
+    assert api.get(f"{LOGS}?limit={limit}", acme).status_code == 200
+
+
+def test_repeated_query_parameter_is_400(api, acme, records):
+    assert_problem(api.get(f"{LOGS}?limit=1&limit=2", acme), 400, "limit")
+
+
+@pytest.fixture
+def cursor(api, acme, records):
+    for n in range(3):
+        new_log(api, acme, records["donors"], occurred_at=f"2026-01-0{n + 1}T00:00:00Z")
+    page = api.get(f"{LOGS}?limit=1", acme).json
+    assert page["next_cursor"]
+    return page["next_cursor"]
+
+
+def _tamper(cursor: str) -> list[str]:
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    payload, signature = raw[:-16], raw[-16:]
+    data = json.loads(payload)
+    data["k"] = {k: v.replace("0", "9") for k, v in data["k"].items()}
+    forged = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    flipped = bytes([raw[0] ^ 1]) + raw[1:]
+    return [
+        base64.urlsafe_b64encode(forged + signature).decode().rstrip("="),  # new key, old signature
+        base64.urlsafe_b64encode(flipped).decode().rstrip("="),  # one bit changed
+        base64.urlsafe_b64encode(payload).decode().rstrip("="),  # signature dropped
+        cursor[:-4],  # truncated
+    ]
+
+
+def test_forged_or_garbled_cursor_is_400(api, acme, cursor):
+    garbage = ["abc", "!!!!", "A" * 40, base64.urlsafe_b64encode(b'{"k":{},"b":"x"}' + b"0" * 16).decode(),
+               "é"] + _tamper(cursor)
+    for value in garbage:
+        assert_problem(api.get(f"{LOGS}?limit=1&cursor={value}", acme), 400, "cursor")
+    # The real cursor still works.
+    assert api.get(f"{LOGS}?limit=1&cursor={cursor}", acme).status_code == 200
+
+
+def test_cursor_of_another_query_is_400(api, acme, records, cursor):
+    assert_problem(api.get(f"{LOGS}?limit=1&method=PHONE&cursor={cursor}", acme), 400, "cursor")
+    assert_problem(api.get(f"{LOGS}?limit=1&donor_id={records['donors']}&cursor={cursor}", acme), 400, "cursor")
+    assert_problem(api.get(f"/api/v1/donations?limit=1&cursor={cursor}", acme), 400, "cursor")
+
+
+def test_cursor_of_acme_used_by_other_is_400(api, acme, other, cursor):
+    other_donor = new_donor(api, other)
+    for n in range(3):
+        new_log(api, other, other_donor["id"], occurred_at=f"2026-01-0{n + 1}T00:00:00Z")
+    assert_problem(api.get(f"{LOGS}?limit=1&cursor={cursor}", other), 400, "cursor")
+
+
+# ---- methods, ids, headers -------------------------------------------------------------
+
+@pytest.mark.parametrize("path, allowed", [
+    ("/api/v1/donors/1", {"GET", "PATCH", "DELETE"}),
+    ("/api/v1/contact-logs", {"GET", "POST"}),
+])
+def test_put_is_405_with_allow(api, acme, records, path, allowed):
+    response = api.call("PUT", path, acme, {"notes": "x"})
+    assert_problem(response, 405)
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
+
+
+def _served() -> dict[str, set[str]]:
+    served: dict[str, set[str]] = {}
+    for route in ROUTES:
+        served.setdefault(route.path, set()).add(route.method)
+    return served
+
+
+@pytest.mark.parametrize("path, method", [(p, m) for p, ms in _served().items() for m in HTTP_METHODS
+                                          if m not in ms])
+def test_every_unserved_method_is_405_listing_the_served_ones(api, acme, records, path, method):
+    before = entry_state(api, acme, records["contact-logs"])
+    response = api.call(method, fill(path, records), acme, {"notes": "x"})
+    assert_problem(response, 405)
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == _served()[path]
+    assert entry_state(api, acme, records["contact-logs"]) == before
+
+
+@pytest.mark.parametrize("value", ["garbage", "1", '"abc"', '""', '"1", "2"', "W/", '"-1"', '"²"'])
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_malformed_if_match_is_400_and_changes_nothing(api, acme, records, value, method):
+    before = entry_state(api, acme, records["contact-logs"])
+    response = api.call(method, f"{LOGS}/{records['contact-logs']}", acme,
+                        {"notes": "x"} if method == "PATCH" else None, headers={"If-Match": value})
+    assert_problem(response, 400, "If-Match")
+    assert entry_state(api, acme, records["contact-logs"]) == before
+
+
+@pytest.mark.parametrize("record", ["abc", "1.5", "-1", "0", "1e3", "+1", "9" * 13, "99999999999999999999999", "²"])
+@pytest.mark.parametrize("collection", ["contact-logs", "donations"])
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_non_integer_or_out_of_range_path_id_is_404(api, acme, records, record, collection, method):
+    body = PATCH_BODIES[collection] if method == "PATCH" else None
+    assert_problem(api.call(method, f"/api/v1/{collection}/{record}", acme, body), 404)
+
+
+@pytest.mark.parametrize("ref", ["9" * 13, "²", "0"])
+def test_unusable_donor_ref_in_a_body_or_filter_is_404(api, acme, records, ref):
+    assert_problem(api.post(LOGS, acme, {**VALID_LOG, "donor_id": ref}), 404)
+    assert_problem(api.get(f"{LOGS}?donor_id={ref}", acme), 404)
+    assert_problem(api.get(f"/api/v1/donors/{ref}", acme), 404)
+    assert_problem(api.get(f"/api/v1/donors/{ref}/activity", acme), 404)
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+
+
+def test_bad_idempotency_key_is_400(api, acme, records):
+    body = {**VALID_LOG, "donor_id": records["donors"]}
+    assert_problem(api.post(LOGS, acme, body, headers={"Idempotency-Key": "k" * 256}), 400, "Idempotency-Key")
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+
+
+# ---- the data store failing ------------------------------------------------------------
+
+class _FailingClient:
+    """Stands in for the boto3 client: every call raises `error`."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        def call(*args, **kwargs):
+            self.calls.append(name)
+            raise self.error
+        return call
+
+
+def _client_error(code: str, operation: str = "Query") -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "simulated"},
+                        "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
+
+
+def _route_request(route: RouteSpec, records: dict[str, str]) -> tuple[str, dict | None]:
+    collection = collection_of(route.path)
+    if route.method == "POST":
+        return route.path, {**CREATE_BODIES[collection], **({"donor_id": records["donors"]}
+                                                            if "donor_id" in CREATE_BODIES[collection] else {})}
+    if route.method == "PATCH":
+        return fill(route.path, records), PATCH_BODIES[collection]
+    return fill(route.path, records), None
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_throttling_is_503_with_retry_after_on_every_route(api, acme, records, monkeypatch, route):
+    path, body = _route_request(route, records)
+    assert api.get(LOGS, acme).status_code == 200  # the key is verified and cached now
+    failing = _FailingClient(_client_error("ProvisionedThroughputExceededException"))
+    monkeypatch.setattr(dynamo, "client", lambda: failing)
+
+    response = api.call(route.method, path, acme, body)
+
+    assert failing.calls, "the request never reached the data store"
+    body = assert_problem(response, 503)
+    retry_after = response.headers["Retry-After"]
+    assert retry_after.isdigit() and int(retry_after) >= 1
+    assert "ProvisionedThroughputExceeded" not in json.dumps(body)
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "RequestLimitExceeded", "InternalServerError"])
+def test_other_throttling_codes_are_503(api, acme, records, monkeypatch, code):
+    assert api.get(LOGS, acme).status_code == 200
+    monkeypatch.setattr(dynamo, "client", lambda: _FailingClient(_client_error(code)))
+    response = api.get(LOGS, acme)
+    assert_problem(response, 503)
+    assert response.headers["Retry-After"].isdigit()
+
+
+def test_throttled_transaction_is_503(api, acme, records, monkeypatch):
+    assert api.get(LOGS, acme).status_code == 200
+    real = dynamo.client()
+
+    class TransactionsThrottled:
+        def __getattr__(self, name):
+            if name == "transact_write_items":
+                def call(**kwargs):
+                    raise ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "x"},
+                                       "CancellationReasons": [{"Code": "ThrottlingError"}, {"Code": "None"}]},
+                                      "TransactWriteItems")
+                return call
+            return getattr(real, name)
+
+    monkeypatch.setattr(dynamo, "client", lambda: TransactionsThrottled())
+    response = api.post(LOGS, acme, {**VALID_LOG, "donor_id": records["donors"]})
+    assert_problem(response, 503)
+    monkeypatch.undo()
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+
+
+def test_unreachable_data_store_is_503(api, acme, records, monkeypatch):
+    assert api.get(LOGS, acme).status_code == 200
+    failing = _FailingClient(EndpointConnectionError(endpoint_url="http://dynamodb.invalid"))
+    monkeypatch.setattr(dynamo, "client", lambda: failing)
+    response = api.get(f"{LOGS}/{records['contact-logs']}", acme)
+    assert_problem(response, 503)
+    assert "Retry-After" in response.headers
+
+
+@pytest.mark.parametrize("error", [
+    _client_error("ValidationException"),
+    _client_error("AccessDeniedException"),
+    RuntimeError("boom"),
+])
+def test_unexpected_data_store_errors_are_500_problem_json_without_internals(api, acme, records, monkeypatch, error):
+    assert api.get(LOGS, acme).status_code == 200
+    monkeypatch.setattr(dynamo, "client", lambda: _FailingClient(error))
+    response = api.get(f"{LOGS}/{records['contact-logs']}", acme)
+    body = assert_problem(response, 500)
+    text = json.dumps(body)
+    assert "simulated" not in text and "boom" not in text and "Exception" not in text
+
+
+# ---- a sweep: nothing in Chalice's default shape ---------------------------------------
+
+def test_no_error_uses_chalices_default_shape(api, acme, records):
+    d, log = records["donors"], records["contact-logs"]
+    responses = [
+        api.post(LOGS, acme, raw="{"),
+        api.post(LOGS, acme, raw="[1]"),
+        api.post(LOGS, acme, raw=""),
+        api.post(LOGS, acme, VALID_LOG, headers={"Content-Type": "text/plain"}),
+        api.call("PUT", f"/api/v1/donors/{d}", acme, {}),
+        api.call("PUT", LOGS, acme, {}),
+        api.call("DELETE", LOGS, acme),
+        api.call("POST", f"/api/v1/donors/{d}/activity", acme, {}),
+        api.get(f"{LOGS}?bogus=1", acme),
+        api.get(f"{LOGS}?limit=0", acme),
+        api.get(f"{LOGS}?cursor=nope", acme),
+        api.get(f"{LOGS}/abc", acme),
+        api.get(f"{LOGS}/999", acme),
+        api.patch(f"{LOGS}/{log}", acme, {"notes": "x"}, headers={"If-Match": "nope"}),
+        api.patch(f"{LOGS}/{log}", acme, {"notes": "x"}, headers={"If-Match": '"99"'}),
+        api.patch(f"{LOGS}/{log}", acme, {"contact_method": "FAX"}),
+        api.post(LOGS, acme, VALID_LOG, scope="READ"),
+        api.get(LOGS, None),
+        api.get(LOGS, None, headers={"Authorization": "Bearer nope-nope-nope-nope"}),
+        api.delete(f"/api/v1/donors/{d}", acme),  # has history: 409
+    ]
+    statuses = []
+    for response in responses:
+        assert response.status_code >= 400
+        statuses.append(response.status_code)
+        assert_problem(response, response.status_code)
+    assert set(statuses) >= {400, 401, 403, 404, 405, 409, 412, 415, 422}

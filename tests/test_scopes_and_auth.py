@@ -1,0 +1,295 @@
+"""Scopes and authentication, checked on every route the faces declare (http.ROUTES).
+
+A route added without a scope, or a write route declared READ, fails here; so does a
+write that a READ key manages to perform on any route.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import boto3
+import pytest
+
+import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
+from chalicelib import auth
+from chalicelib.faces.http import ROUTES, RouteSpec
+from tests.conftest import new_donation, new_donor, new_log
+
+PROBLEM_JSON = "application/problem+json"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# A valid body per collection, so that only the scope can stop a write.
+CREATE_BODIES = {
+    "contact-logs": lambda ids: {"donor_id": ids["donors"], "contact_method": "PHONE",
+                                 "occurred_at": "2026-06-10T02:00:00.000Z", "notes": "read key"},
+    "donors": lambda ids: {"first_name": "Read", "last_name": "Only"},
+    "donations": lambda ids: {"donor_id": ids["donors"], "amount": "10.00", "received_at": "2026-06-01"},
+}
+PATCH_BODIES = {
+    "contact-logs": {"notes": "changed with a read key"},
+    "donors": {"first_name": "Changed"},
+    "donations": {"note": "changed with a read key"},
+}
+
+
+def route_id(route: RouteSpec) -> str:
+    return f"{route.method} {route.path}"
+
+
+def collection_of(path: str) -> str:
+    """`/api/v1/contact-logs/{record}` -> `contact-logs`."""
+    parts = [p for p in path.split("/") if p]
+    assert parts[:2] == ["api", "v1"], f"unexpected route prefix: {path}"
+    return parts[2]
+
+
+def assert_problem(response, status: int) -> None:
+    assert response.status_code == status, response.body
+    assert response.headers["Content-Type"] == PROBLEM_JSON
+    body = response.json
+    assert body["status"] == status
+    assert {"type", "title", "status", "detail", "errors"} <= set(body)
+    assert "Code" not in body and "Message" not in body
+
+
+@pytest.fixture
+def records(api, acme):
+    """One live record of each collection; collection -> its id."""
+    donor = new_donor(api, acme, external_id="ext-1")
+    log = new_log(api, acme, donor["id"], follow_up_at="2026-06-25T00:00:00Z")
+    donation = new_donation(api, acme, donor["id"])
+    return {"donors": donor["id"], "contact-logs": log["id"], "donations": donation["id"]}
+
+
+def request_for(route: RouteSpec, ids: dict[str, str]) -> tuple[str, dict | None]:
+    collection = collection_of(route.path)
+    assert collection in ids, f"no test record for {route_id(route)}: add one to the `records` fixture"
+    path = route.path.replace("{record}", ids[collection])
+    assert "{" not in path, f"unfilled path parameter in {route.path}"
+    if route.method == "POST":
+        assert collection in CREATE_BODIES, f"no create body for {route_id(route)}"
+        return path, CREATE_BODIES[collection](ids)
+    if route.method in ("PATCH", "PUT"):
+        assert collection in PATCH_BODIES, f"no patch body for {route_id(route)}"
+        return path, PATCH_BODIES[collection]
+    return path, None
+
+
+def snapshot(api, org, ids: dict[str, str]) -> dict:
+    """Everything a client can see of the org's records: lists, each record and its ETag."""
+    state = {}
+    for collection, record_id in ids.items():
+        listing = api.get(f"/api/v1/{collection}?limit=100", org)
+        assert listing.status_code == 200, listing.body
+        state[f"list {collection}"] = listing.json["data"]
+        one = api.get(f"/api/v1/{collection}/{record_id}", org)
+        state[f"get {collection}"] = (one.status_code, one.json, one.headers.get("ETag"))
+    activity = api.get(f"/api/v1/donors/{ids['donors']}/activity?limit=100", org)
+    state["activity"] = activity.json
+    return state
+
+
+# ---- the declared routes ---------------------------------------------------------------
+
+def test_routes_are_declared():
+    assert ROUTES, "no routes registered"
+    assert {r.method for r in ROUTES} >= {"GET", "POST", "PATCH", "DELETE"}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_every_route_declares_a_known_scope(route):
+    assert route.scope in ("READ", "WRITE")
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.method != "GET"], ids=route_id)
+def test_every_non_get_route_needs_write(route):
+    assert route.scope == "WRITE"
+
+
+def test_routes_match_what_the_app_serves():
+    """Every (path, method) the app serves is a declared route or a 405 fallback, and vice versa."""
+    from app import app
+
+    declared = {(r.path, r.method) for r in ROUTES}
+    served = set()
+    for path, methods in app.routes.items():
+        for method, entry in methods.items():
+            if entry.view_name.startswith("method_not_allowed"):
+                continue
+            served.add((path, method))
+    assert served == declared
+    assert len(declared) == len(ROUTES), "a route is declared twice"
+
+
+# ---- the READ key on every route -------------------------------------------------------
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_read_key_reads_but_never_writes(api, acme, records, route):
+    before = snapshot(api, acme, records)
+    path, body = request_for(route, records)
+    response = api.call(route.method, path, acme, body, scope="READ")
+
+    if route.method == "GET":
+        assert response.status_code == 200, response.body
+        assert response.headers["Content-Type"] == "application/json"
+    else:
+        assert_problem(response, 403)
+    assert snapshot(api, acme, records) == before
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.method in WRITE_METHODS], ids=route_id)
+def test_write_key_can_use_every_write_route(api, acme, records, route):
+    """The same requests with the WRITE key succeed: the 403s above are the scope, not the request."""
+    path, body = request_for(route, records)
+    if route.method == "DELETE" and collection_of(route.path) == "donors":
+        # A donor with history cannot be deleted; use one without.
+        path = route.path.replace("{record}", new_donor(api, acme, first_name="Spare")["id"])
+    response = api.call(route.method, path, acme, body)
+    assert response.status_code in (200, 201, 204), response.body
+
+
+# ---- authentication --------------------------------------------------------------------
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_no_key_is_401_on_every_route(api, acme, records, route):
+    before = snapshot(api, acme, records)
+    path, body = request_for(route, records)
+    response = api.call(route.method, path, None, body)
+    assert_problem(response, 401)
+    assert snapshot(api, acme, records) == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_unknown_key_is_401_on_every_route(api, acme, records, route):
+    before = snapshot(api, acme, records)
+    path, body = request_for(route, records)
+    forged = "dr_abcdefghij_" + "x" * 43
+    response = api.call(route.method, path, None, body, headers={"Authorization": f"Bearer {forged}"})
+    assert_problem(response, 401)
+    assert snapshot(api, acme, records) == before
+
+
+@pytest.mark.parametrize("header", [
+    "Bearer",
+    "Bearer ",
+    "Bearer dr_nope",
+    "Bearer {key}x",
+    "Bearer {key_prefix}",
+])
+def test_wrong_or_truncated_bearer_values_are_401(api, acme, header):
+    value = header.format(key=acme.write_key, key_prefix=acme.write_key[:-1])
+    response = api.get("/api/v1/donors", None, headers={"Authorization": value})
+    assert_problem(response, 401)
+
+
+@pytest.mark.parametrize("header", [
+    "Basic {key}",
+    "Token {key}",
+    "{key}",
+    "ApiKey {key}",
+])
+def test_authorization_scheme_must_be_bearer(api, acme, header):
+    response = api.get("/api/v1/donors", None, headers={"Authorization": header.format(key=acme.write_key)})
+    assert_problem(response, 401)
+    # The same key as a Bearer token works.
+    ok = api.get("/api/v1/donors", None, headers={"Authorization": f"Bearer {acme.write_key}"})
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("where", ["x-api-key", "query"])
+def test_key_outside_the_authorization_header_is_not_accepted(api, acme, where):
+    if where == "query":
+        response = api.get(f"/api/v1/donors?api_key={acme.write_key}", None)
+        assert response.status_code in (400, 401)
+        assert response.headers["Content-Type"] == PROBLEM_JSON
+    else:
+        response = api.get("/api/v1/donors", None, headers={"X-Api-Key": acme.write_key})
+        assert_problem(response, 401)
+
+
+def test_revoked_key_is_401_even_after_it_was_cached(api, acme):
+    key, record = auth.create_key(acme.org, auth.WRITE, label="to revoke")
+    headers = {"Authorization": f"Bearer {key}"}
+    assert api.get("/api/v1/donors", None, headers=headers).status_code == 200  # now cached
+
+    revoked = auth.revoke_key(acme.org, record["key_id"])
+    assert revoked["revoked_at"]
+
+    assert_problem(api.get("/api/v1/donors", None, headers=headers), 401)
+    assert_problem(api.post("/api/v1/donors", None, {"first_name": "Late"}, headers=headers), 401)
+    # Only that key: the org's other keys still work, and nothing was created.
+    listed = api.get("/api/v1/donors", acme)
+    assert listed.status_code == 200
+    assert listed.json["data"] == []
+    assert api.get("/api/v1/donors", acme, scope="READ").status_code == 200
+
+
+def test_revoking_a_read_key_leaves_the_write_key_working(api, acme):
+    (read_key_id,) = [k["key_id"] for k in auth.list_keys(acme.org) if k["scope"] == "READ"]
+    assert api.get("/api/v1/donors", acme, scope="READ").status_code == 200
+    auth.revoke_key(acme.org, read_key_id)
+    assert_problem(api.get("/api/v1/donors", acme, scope="READ"), 401)
+    assert api.get("/api/v1/donors", acme).status_code == 200
+
+
+def _strings(value) -> list[str]:
+    """Every string inside a DynamoDB attribute value, at any depth."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_keys_are_stored_only_as_digests(api, acme):
+    import os
+
+    table = os.environ["TABLE_NAME"]
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    items, start = [], None
+    while True:
+        page = client.scan(TableName=table, **({"ExclusiveStartKey": start} if start else {}))
+        items += page["Items"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    key_items = [i for i in items if i.get("SK", {}).get("S") == "APIKEY"]
+    assert len(key_items) == 2
+
+    everything = json.dumps(items)
+    for key in (acme.write_key, acme.read_key):
+        secret = key.split("_", 2)[2]
+        assert key not in everything
+        assert secret not in everything
+        for item in items:
+            for text in _strings(item):
+                assert key not in text and secret not in text
+        expected = auth.digest(key)
+        stored = [i for i in key_items if i["digest"]["S"] == expected]
+        assert len(stored) == 1, "the key's digest is what the table keeps"
+        assert stored[0]["PK"]["S"] == f"APIKEY#{expected}"
+        # A keyed digest (HMAC with the pepper), not a plain hash a table copy could be matched against.
+        assert expected == hmac.new(os.environ["API_KEY_PEPPER"].encode(), key.encode(),
+                                    hashlib.sha256).hexdigest()
+        assert hashlib.sha256(key.encode()).hexdigest() not in everything
+
+
+def test_key_listing_never_shows_the_digest_or_key(api, acme):
+    listed = auth.list_keys(acme.org)
+    assert len(listed) == 2
+    for item in listed:
+        assert "digest" not in item
+        text = json.dumps(item, default=str)
+        assert acme.write_key not in text and acme.read_key not in text
+
+
+def test_failed_auth_responses_never_echo_the_key(api, acme):
+    for headers in ({"Authorization": f"Basic {acme.write_key}"},
+                    {"Authorization": f"Bearer {acme.write_key}zz"}):
+        response = api.get("/api/v1/donors", None, headers=headers)
+        assert response.status_code == 401
+        assert acme.write_key not in response.body.decode()

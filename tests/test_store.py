@@ -1,0 +1,366 @@
+"""Store-level facts: DynamoDB calls per request, ids, tenant-safe keys and the sparse indexes."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import boto3
+import pytest
+
+import app as _app  # noqa: F401  (registers every route into ROUTES)
+from chalicelib.domain import organisations
+from chalicelib.domain.errors import ValidationFailed
+from chalicelib.faces.http import ROUTES
+from chalicelib.store import context, dynamo, keys
+from chalicelib.store.kinds import CONTACT_LOG
+from tests.conftest import new_donation, new_donor, new_log
+
+P = "/api/v1"
+
+
+@contextmanager
+def dynamodb_calls():
+    """The names of the DynamoDB operations made inside the block, in order."""
+    calls: list[str] = []
+
+    def record(model, **_kwargs):
+        calls.append(model.name)
+
+    events = dynamo.client().meta.events
+    events.register("before-call.dynamodb.*", record, unique_id="test-store-meter")
+    try:
+        yield calls
+    finally:
+        events.unregister("before-call.dynamodb.*", unique_id="test-store-meter")
+
+
+def index_query(index: str, pk: str) -> list[dict]:
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    items, start = [], None
+    while True:
+        request = {"TableName": os.environ["TABLE_NAME"], "IndexName": index,
+                   "KeyConditionExpression": "#pk = :pk",
+                   "ExpressionAttributeNames": {"#pk": f"{index}PK"},
+                   "ExpressionAttributeValues": {":pk": {"S": pk}}}
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = client.query(**request)
+        items += response["Items"]
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return items
+
+
+def ids_of(items: list[dict], org: str) -> set[str]:
+    return {i["id"]["N"] for i in items if i["PK"]["S"] == keys.org_pk(org)}
+
+
+# ---- call counts ------------------------------------------------------------------------
+
+def test_a_full_session_over_every_route_never_scans(api, acme, other):
+    hit: set[tuple[str, str]] = set()
+
+    statuses: list[tuple[str, str, int]] = []
+
+    def call(method, template, path, org=acme, body=None, **kw):
+        hit.add((method, template))
+        response = api.call(method, path, org, body, **kw)
+        statuses.append((method, path, response.status_code))
+        return response
+
+    with dynamodb_calls() as calls:
+        for org in (acme, other):
+            donor = call("POST", f"{P}/donors", f"{P}/donors", org,
+                         {"first_name": "Jane", "last_name": "Doe", "email": "j@example.org",
+                          "external_id": "ext-1"}).json
+            spare = call("POST", f"{P}/donors", f"{P}/donors", org, {"is_org": True, "org_name": "Acme"}).json
+            log = call("POST", f"{P}/contact-logs", f"{P}/contact-logs", org,
+                       {"donor_id": "ext-1", "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00Z",
+                        "follow_up_at": "2026-06-25T00:00:00Z"}, headers={"Idempotency-Key": "s-1"}).json
+            call("POST", f"{P}/contact-logs", f"{P}/contact-logs", org,
+                 {"donor_id": "ext-1", "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00Z",
+                  "follow_up_at": "2026-06-25T00:00:00Z"}, headers={"Idempotency-Key": "s-1"})
+            gift = call("POST", f"{P}/donations", f"{P}/donations", org,
+                        {"donor_id": donor["id"], "amount": "10.00"}).json
+            item = f"{P}/donors/{{record}}"
+            call("GET", item, f"{P}/donors/{donor['id']}", org)
+            call("GET", item, f"{P}/donors/ext-1", org)
+            call("PATCH", item, f"{P}/donors/ext-1", org, {"external_id": "ext-2"}, headers={"If-Match": '"1"'})
+            call("PATCH", item, f"{P}/donors/{donor['id']}", org, {"city": "Paris"}, headers={"If-Match": '"2"'})
+            call("GET", f"{P}/contact-logs/{{record}}", f"{P}/contact-logs/{log['id']}", org)
+            call("PATCH", f"{P}/contact-logs/{{record}}", f"{P}/contact-logs/{log['id']}", org,
+                 {"follow_up_completed_at": "2026-06-20T00:00:00Z"})
+            call("GET", f"{P}/donations/{{record}}", f"{P}/donations/{gift['id']}", org)
+            call("PATCH", f"{P}/donations/{{record}}", f"{P}/donations/{gift['id']}", org, {"currency": "EUR"})
+            for query in ("", "?q=jane", "?email=J@example.org", "?sort=-name", "?limit=1"):
+                call("GET", f"{P}/donors", f"{P}/donors{query}", org)
+            for query in ("", "?donor_id=ext-2", "?method=PHONE", "?follow_up=open", "?method=PHONE&follow_up=open",
+                          "?donor_id=1&method=EMAIL&follow_up=open", "?limit=1"):
+                call("GET", f"{P}/contact-logs", f"{P}/contact-logs{query}", org)
+            for query in ("", "?donor_id=1", "?limit=1"):
+                call("GET", f"{P}/donations", f"{P}/donations{query}", org)
+            page = call("GET", f"{P}/donors/{{record}}/activity", f"{P}/donors/{donor['id']}/activity?limit=1", org)
+            call("GET", f"{P}/donors/{{record}}/activity",
+                 f"{P}/donors/{donor['id']}/activity?limit=1&cursor={page.json['next_cursor']}", org)
+            call("DELETE", item, f"{P}/donors/{donor['id']}", org)  # refused: it has history
+            call("DELETE", f"{P}/contact-logs/{{record}}", f"{P}/contact-logs/{log['id']}", org)
+            call("DELETE", f"{P}/donations/{{record}}", f"{P}/donations/{gift['id']}", org)
+            call("DELETE", item, f"{P}/donors/{donor['id']}", org)
+            call("DELETE", item, f"{P}/donors/{spare['id']}", org)
+            call("GET", item, f"{P}/donors/999", org)
+
+    assert {(r.method, r.path) for r in ROUTES} <= hit, "a route was not exercised"
+    failed = [s for s in statuses if s[2] >= 400]
+    assert len(failed) == 4, failed  # per org: the refused donor delete and the unknown donor
+    assert {s[2] for s in failed} == {409, 404}
+    assert calls, "the meter saw no DynamoDB calls"
+    assert "Scan" not in calls
+    assert set(calls) <= {"GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems"}
+
+
+def test_warm_get_of_one_record_is_one_getitem(api, acme):
+    donor = new_donor(api, acme)
+    log = new_log(api, acme, donor["id"])
+    gift = new_donation(api, acme, donor["id"])
+    for path in (f"{P}/donors/{donor['id']}", f"{P}/contact-logs/{log['id']}", f"{P}/donations/{gift['id']}"):
+        with dynamodb_calls() as calls:
+            assert api.get(path, acme).status_code == 200
+        assert calls == ["GetItem"], path
+
+
+def test_warm_list_page_is_one_query(api, acme):
+    donor = new_donor(api, acme, email="jane@example.org")
+    for n in range(3):
+        new_log(api, acme, donor["id"], follow_up_at="2026-07-01T00:00:00Z")
+        new_donation(api, acme, donor["id"])
+    lists = [f"{P}/donors", f"{P}/donors?q=jane", f"{P}/donors?email=jane@example.org", f"{P}/donors?sort=-name",
+             f"{P}/contact-logs?limit=1", f"{P}/contact-logs?method=PHONE", f"{P}/contact-logs?follow_up=open",
+             f"{P}/contact-logs?donor_id={donor['id']}", f"{P}/donations?limit=2",
+             f"{P}/donations?donor_id={donor['id']}", f"{P}/donors/{donor['id']}/activity?limit=2"]
+    for path in lists:
+        with dynamodb_calls() as calls:
+            response = api.get(path, acme)
+            assert response.status_code == 200, (path, response.body)
+        assert calls == ["Query"], path
+        if response.json["has_more"]:
+            sep = "&" if "?" in path else "?"
+            with dynamodb_calls() as calls:
+                assert api.get(f"{path}{sep}cursor={response.json['next_cursor']}", acme).status_code == 200
+            assert calls == ["Query"], path + " (next page)"
+
+
+def test_warm_create_of_a_contact_log_is_one_transaction(api, acme):
+    donor = new_donor(api, acme)
+    new_log(api, acme, donor["id"])  # reserves this kind's id block
+    with dynamodb_calls() as calls:
+        new_log(api, acme, donor["id"], notes="second")
+    assert calls == ["TransactWriteItems"]
+    assert api.get(f"{P}/donors/{donor['id']}", acme).json["contact_log_count"] == 2
+
+
+def test_warm_create_of_a_donor_is_one_write(api, acme):
+    new_donor(api, acme)
+    with dynamodb_calls() as calls:
+        new_donor(api, acme, first_name="John")
+    assert calls == ["PutItem"]
+    with dynamodb_calls() as calls:
+        new_donor(api, acme, first_name="Ann", external_id="ext-9")
+    assert calls == ["TransactWriteItems"]
+
+
+def test_warm_update_and_delete_are_one_read_and_one_write(api, acme):
+    donor = new_donor(api, acme)
+    log = new_log(api, acme, donor["id"])
+    with dynamodb_calls() as calls:
+        assert api.patch(f"{P}/contact-logs/{log['id']}", acme, {"notes": "x"}).status_code == 200
+    assert calls == ["GetItem", "PutItem"]
+    with dynamodb_calls() as calls:
+        assert api.delete(f"{P}/contact-logs/{log['id']}", acme).status_code == 204
+    assert calls == ["GetItem", "TransactWriteItems"]
+
+
+# ---- ids ----------------------------------------------------------------------------------
+
+def test_ids_count_up_from_one_per_org_and_kind(api, acme, other):
+    assert [new_donor(api, acme, first_name=f"A{n}")["id"] for n in range(3)] == ["1", "2", "3"]
+    assert [new_donor(api, other, first_name=f"B{n}")["id"] for n in range(2)] == ["1", "2"]
+    assert new_log(api, acme, "1")["id"] == "1"
+    assert new_donation(api, acme, "1")["id"] == "1"
+    assert new_donor(api, acme)["id"] == "4"
+
+
+def test_ids_are_never_reused_by_a_fresh_process(api, acme):
+    first = [int(new_donor(api, acme, first_name=f"A{n}")["id"]) for n in range(3)]
+    context.reset()  # a new Lambda container: the reserved block is forgotten
+    later = [int(new_donor(api, acme, first_name=f"B{n}")["id"]) for n in range(3)]
+    assert not set(first) & set(later)
+    assert later == sorted(later) and min(later) > max(first)
+
+
+def test_ids_are_unique_even_when_a_delete_frees_the_highest(api, acme):
+    donor = new_donor(api, acme)
+    assert api.delete(f"{P}/donors/{donor['id']}", acme).status_code == 204
+    assert new_donor(api, acme)["id"] != donor["id"]
+
+
+# ---- tenant-safe keys -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("build", [
+    lambda org: keys.org_pk(org) + "#",
+    lambda org: keys.donor_collection_pk(org, 1),
+    lambda org: keys.kind_list_pk(org, "DONOR"),
+    lambda org: keys.kind_attribute_pk(org, "DONOR", "EMAIL", "a@b.org"),
+    lambda org: keys.open_follow_up_pk(org),
+])
+def test_no_key_of_acme_is_a_prefix_of_a_key_of_acme_corp(build):
+    mine, theirs = build("acme"), build("acme-corp")
+    assert mine != theirs
+    assert not theirs.startswith(mine)
+    assert not mine.startswith(theirs)
+
+
+def test_due_sort_key_keeps_the_org_between_delimiters():
+    assert keys.due_sk("2026-06-25T00:00:00.000Z", "acme", 1) == "2026-06-25T00:00:00.000Z#acme#000000000001"
+    assert "#acme#" not in keys.due_sk("2026-06-25T00:00:00.000Z", "acme-corp", 1)
+
+
+@pytest.mark.parametrize("org", ["acme#corp", "ACME", "a", "acme corp", "-acme"])
+def test_org_ids_that_could_break_the_keys_are_refused(aws, org):
+    with pytest.raises(ValidationFailed):
+        organisations.create(org, "Bad")
+
+
+def test_lists_of_acme_and_acme_corp_never_mix(api, acme, other):
+    for org, name in ((acme, "Acme"), (other, "Corp")):
+        donor = new_donor(api, org, last_name=name, email="same@example.org")
+        new_log(api, org, donor["id"], notes=name, follow_up_at="2026-07-01T00:00:00Z")
+        new_log(api, org, donor["id"], notes=name, contact_method="EMAIL")
+        new_donation(api, org, donor["id"], note=name)
+    lists = [f"{P}/donors", f"{P}/donors?q=e", f"{P}/donors?email=same@example.org", f"{P}/contact-logs",
+             f"{P}/contact-logs?method=EMAIL", f"{P}/contact-logs?follow_up=open", f"{P}/contact-logs?donor_id=1",
+             f"{P}/donations", f"{P}/donations?donor_id=1", f"{P}/donors/1/activity"]
+    for org, name in ((acme, "Acme"), (other, "Corp")):
+        for path in lists:
+            data = api.get(path, org).json["data"]
+            assert data, path
+            for item in data:
+                record = item.get("data", item)
+                mine = record.get("last_name") or record.get("notes") or record.get("note")
+                assert mine == name, (org.org, path, item)
+
+
+def test_a_cursor_from_one_org_is_refused_in_the_other(api, acme, other):
+    for org in (acme, other):
+        for n in range(3):
+            new_donor(api, org, first_name=f"N{n}")
+    cursor = api.get(f"{P}/donors?limit=1", acme).json["next_cursor"]
+    assert cursor
+    assert api.get(f"{P}/donors?limit=1&cursor={cursor}", other).status_code == 400
+    assert api.get(f"{P}/donors?limit=1&cursor={cursor}", acme).status_code == 200
+
+
+# ---- sparse indexes -------------------------------------------------------------------------
+
+@pytest.fixture
+def follow_ups(api, acme, other):
+    """acme's entries in every follow-up state, and one open entry in another org."""
+    donor = new_donor(api, acme)
+
+    def log(**fields):
+        return int(new_log(api, acme, donor["id"], **fields)["id"])
+
+    entries = {
+        "open": log(follow_up_at="2026-07-01T00:00:00Z"),
+        "open_later": log(follow_up_at="2026-08-01T00:00:00Z"),
+        "none": log(),
+        "completed": log(follow_up_at="2026-07-01T00:00:00Z", follow_up_completed_at="2026-06-30T00:00:00Z"),
+        "deleted": log(follow_up_at="2026-07-01T00:00:00Z"),
+        "completed_by_patch": log(follow_up_at="2026-07-01T00:00:00Z"),
+        "cleared_by_patch": log(follow_up_at="2026-07-01T00:00:00Z"),
+        "reopened_by_moving": log(follow_up_at="2026-07-01T00:00:00Z", follow_up_completed_at="2026-06-30T00:00:00Z"),
+        "added_by_patch": log(),
+    }
+    assert api.delete(f"{P}/contact-logs/{entries['deleted']}", acme).status_code == 204
+    patches = {
+        "completed_by_patch": {"follow_up_completed_at": "2026-06-29T00:00:00Z"},
+        "cleared_by_patch": {"follow_up_at": None},
+        "reopened_by_moving": {"follow_up_at": "2026-09-01T00:00:00Z"},
+        "added_by_patch": {"follow_up_at": "2026-10-01T00:00:00Z"},
+    }
+    for name, change in patches.items():
+        response = api.patch(f"{P}/contact-logs/{entries[name]}", acme, change)
+        assert response.status_code == 200, response.body
+    theirs = new_donor(api, other)
+    new_log(api, other, theirs["id"], follow_up_at="2026-07-01T00:00:00Z")
+    open_ids = {str(entries[n]) for n in ("open", "open_later", "reopened_by_moving", "added_by_patch")}
+    return entries, open_ids
+
+
+def test_gsi5_holds_only_open_follow_ups(api, acme, follow_ups):
+    _, open_ids = follow_ups
+    items = index_query("GSI5", keys.open_follow_up_pk("acme"))
+    assert {i["id"]["N"] for i in items} == open_ids
+    assert all(i["PK"]["S"] == keys.org_pk("acme") for i in items)
+    assert all("deleted_at" not in i for i in items)
+    listed = api.get(f"{P}/contact-logs?follow_up=open", acme).json["data"]
+    assert {e["id"] for e in listed} == open_ids
+
+
+def test_gsi3_holds_only_open_not_deleted_follow_ups_keyed_by_due_time(api, acme, follow_ups):
+    entries, open_ids = follow_ups
+    items = [i for shard in range(keys.DUE_SHARDS) for i in index_query("GSI3", f"DUE#{shard}")]
+    assert ids_of(items, "acme") == open_ids
+    assert ids_of(items, "acme-corp") == {"1"}
+    for item in items:
+        assert "deleted_at" not in item
+        assert "follow_up_completed_at" not in item
+        org = item["PK"]["S"].removeprefix("ORG#")
+        record_id = int(item["id"]["N"])
+        assert item["GSI3PK"]["S"] == keys.due_pk(org, record_id)
+        assert item["GSI3SK"]["S"] == keys.due_sk(item["follow_up_at"]["S"], org, record_id)
+    moved = next(i for i in items if i["id"]["N"] == str(entries["reopened_by_moving"]) and
+                 i["PK"]["S"] == "ORG#acme")
+    assert moved["GSI3SK"]["S"].startswith("2026-09-01T00:00:00.000Z#acme#")
+
+
+def test_gsi3_due_range_query_returns_only_what_is_due(api, acme, follow_ups):
+    entries, _ = follow_ups
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    due = set()
+    for shard in range(keys.DUE_SHARDS):
+        response = client.query(
+            TableName=os.environ["TABLE_NAME"], IndexName="GSI3",
+            KeyConditionExpression="GSI3PK = :pk AND GSI3SK < :by",
+            ExpressionAttributeValues={":pk": {"S": f"DUE#{shard}"}, ":by": {"S": "2026-07-02"}})
+        due |= ids_of(response["Items"], "acme")
+    assert due == {str(entries["open"])}
+
+
+def test_a_follow_up_already_raised_leaves_the_due_index_but_stays_open():
+    entry = {"id": 7, "donor_id": 1, "occurred_at": "2026-06-10T02:00:00.000Z", "contact_method": "PHONE",
+             "follow_up_at": "2026-06-25T00:00:00.000Z"}
+    fresh = CONTACT_LOG.index_keys("acme", entry)
+    assert "GSI3PK" in fresh and "GSI5PK" in fresh
+    raised = CONTACT_LOG.index_keys("acme", {**entry, "follow_up_raised_for": entry["follow_up_at"]})
+    assert "GSI3PK" not in raised and "GSI3SK" not in raised
+    assert raised["GSI5PK"] == keys.open_follow_up_pk("acme")
+    moved = CONTACT_LOG.index_keys("acme", {**entry, "follow_up_raised_for": "2026-06-01T00:00:00.000Z"})
+    assert "GSI3PK" in moved
+    done = CONTACT_LOG.index_keys("acme", {**entry, "follow_up_completed_at": "2026-06-20T00:00:00.000Z"})
+    assert not {"GSI3PK", "GSI5PK"} & set(done)
+
+
+def test_deleted_records_leave_every_index(api, acme):
+    donor = new_donor(api, acme, email="gone@example.org", external_id="gone")
+    log = new_log(api, acme, new_donor(api, acme, first_name="Kept")["id"], follow_up_at="2026-07-01T00:00:00Z")
+    assert api.delete(f"{P}/donors/{donor['id']}", acme).status_code == 204
+    assert api.delete(f"{P}/contact-logs/{log['id']}", acme).status_code == 204
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    for sk in (keys.record_sk("DONOR", int(donor["id"])), keys.record_sk("LOG", int(log["id"]))):
+        item = client.get_item(TableName=os.environ["TABLE_NAME"],
+                               Key={"PK": {"S": "ORG#acme"}, "SK": {"S": sk}})["Item"]
+        assert "deleted_at" in item
+        assert not [name for name in item if name.startswith("GSI")], sk
+    guard = client.get_item(TableName=os.environ["TABLE_NAME"],
+                            Key={"PK": {"S": "ORG#acme"}, "SK": {"S": keys.unique_sk("DONOR", "external_id", "gone")}})
+    assert "Item" not in guard
