@@ -32,10 +32,7 @@ def _checked(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
-    entry = dict(fields)
-    if entry.get("donor_id") is not None:
-        entry["donor_id"] = donors.resolve_id(org, entry["donor_id"])
-    entry.setdefault("recorded_by_id", None)
+    entry = donors.with_donor_resolved(org, fields)
     return lifecycle.create(org, CONTACT_LOG, _checked(entry), idempotency=idempotency)
 
 
@@ -44,9 +41,7 @@ def get(org: str, entry_id: int) -> dict[str, Any]:
 
 
 def update(org: str, entry_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
-    changes = dict(changes)
-    if changes.get("donor_id") is not None:
-        changes["donor_id"] = donors.resolve_id(org, changes["donor_id"])
+    changes = donors.with_donor_resolved(org, changes)
 
     def merge(old: dict[str, Any]) -> dict[str, Any]:
         new = {**old, **changes}

@@ -43,9 +43,7 @@ def _checked(donation: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
-    donation = dict(fields)
-    if donation.get("donor_id") is not None:
-        donation["donor_id"] = donors.resolve_id(org, donation["donor_id"])
+    donation = donors.with_donor_resolved(org, fields)
     return lifecycle.create(org, DONATION, _checked(donation), idempotency=idempotency)
 
 
@@ -54,9 +52,7 @@ def get(org: str, donation_id: int) -> dict[str, Any]:
 
 
 def update(org: str, donation_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
-    changes = dict(changes)
-    if changes.get("donor_id") is not None:
-        changes["donor_id"] = donors.resolve_id(org, changes["donor_id"])
+    changes = donors.with_donor_resolved(org, changes)
     return lifecycle.update(org, DONATION, donation_id, LABEL,
                             lambda old: _checked({**old, **changes}), expected_version)
 

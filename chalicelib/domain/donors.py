@@ -41,6 +41,13 @@ def resolve_id(org: str, ref: Any) -> int:
     return int(guard["record_id"])  # a deleted donor's guard is gone with it
 
 
+def with_donor_resolved(org: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A child's fields with `donor_id` (an id or an external_id) made the donor's id."""
+    if fields.get("donor_id") is None:
+        return dict(fields)
+    return {**fields, "donor_id": resolve_id(org, fields["donor_id"])}
+
+
 def _known_id(donor_id: int) -> int:
     if not 1 <= donor_id <= keys.MAX_ID:
         raise NotFound(f"Donor {donor_id} does not exist.")
