@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -28,6 +28,11 @@ from moto import mock_aws  # noqa: E402
 from chalicelib import auth, config  # noqa: E402
 from chalicelib.domain import organisations  # noqa: E402
 from chalicelib.store import context, dynamo, table  # noqa: E402
+
+if TYPE_CHECKING:
+    from chalicelib.faces.http import RouteSpec
+
+PROBLEM_JSON = "application/problem+json"
 
 
 @pytest.fixture
@@ -131,3 +136,108 @@ def new_donation(api: Api, org: Org, donor_id: str, **fields) -> dict[str, Any]:
     response = api.post("/api/v1/donations", org, body)
     assert response.status_code == 201, response.body
     return response.json
+
+
+@pytest.fixture
+def donor(api, acme) -> dict[str, Any]:
+    """One live donor of acme."""
+    return new_donor(api, acme)
+
+
+# ---- responses ---------------------------------------------------------------------------
+
+def assert_problem(response, status: int, field: str | None = None) -> dict[str, Any]:
+    """The problem+json shape, whatever the error; `field`, if given, is named in `errors`."""
+    assert response.status_code == status, response.body
+    assert response.headers["Content-Type"] == PROBLEM_JSON
+    body = json.loads(response.body)
+    assert isinstance(body, dict)
+    assert not ({"Code", "Message"} & set(body)), f"Chalice's default error shape leaked: {body}"
+    assert {"type", "title", "status", "detail", "errors"} <= set(body)
+    assert isinstance(body["type"], str) and body["type"]
+    assert isinstance(body["title"], str) and body["title"]
+    assert body["status"] == status
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["errors"], list)
+    for error in body["errors"]:
+        assert set(error) == {"field", "message"}
+        assert isinstance(error["field"], str) and isinstance(error["message"], str)
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]], body
+    return body
+
+
+def field_names(response) -> list[str]:
+    """The fields a problem response names, in order."""
+    return [e["field"] for e in response.json["errors"]]
+
+
+def walk(api: Api, org: Org, path: str, *, pages: bool = False, max_pages: int = 50):
+    """Every item of a list, following next_cursor to the end.
+
+    Returns the items; with `pages=True`, `(items, page_bodies)`, each page's JSON body in order.
+    """
+    items: list[dict] = []
+    bodies: list[dict] = []
+    cursor = None
+    while True:
+        sep = "&" if "?" in path else "?"
+        response = api.get(path + (f"{sep}cursor={cursor}" if cursor else ""), org)
+        assert response.status_code == 200, response.body
+        page = response.json
+        bodies.append(page)
+        items += page["data"]
+        cursor = page["next_cursor"]
+        assert page["has_more"] is (cursor is not None), page
+        if cursor is None:
+            return (items, bodies) if pages else items
+        assert cursor
+        assert len(bodies) < max_pages, "pagination never ended"
+
+
+# ---- the declared routes -----------------------------------------------------------------
+
+# A valid body per collection, so that only what a test varies can stop a write.
+CREATE_BODIES = {
+    "contact-logs": lambda ids: {"donor_id": ids["donors"], "contact_method": "PHONE",
+                                 "occurred_at": "2026-06-10T02:00:00.000Z", "notes": "created by a test"},
+    "donors": lambda ids: {"first_name": "New", "last_name": "Donor"},
+    "donations": lambda ids: {"donor_id": ids["donors"], "amount": "10.00", "received_at": "2026-06-01"},
+}
+PATCH_BODIES = {
+    "contact-logs": {"notes": "changed"},
+    "donors": {"first_name": "Changed"},
+    "donations": {"note": "changed"},
+}
+
+
+def route_id(route: RouteSpec) -> str:
+    return f"{route.method} {route.path}"
+
+
+def collection_of(path: str) -> str:
+    """`/api/v1/contact-logs/{record}` -> `contact-logs`."""
+    parts = [p for p in path.split("/") if p]
+    assert parts[:2] == ["api", "v1"], f"unexpected route prefix: {path}"
+    return parts[2]
+
+
+def fill(path: str, ids: dict[str, str]) -> str:
+    """The route's path with {record} replaced by the id of its collection's record."""
+    filled = path.replace("{record}", ids[collection_of(path)])
+    assert "{" not in filled, f"unfilled path parameter in {path}"
+    return filled
+
+
+def request_for(route: RouteSpec, ids: dict[str, str]) -> tuple[str, dict | None]:
+    """A request that the route would accept: its filled path and a valid body (or None)."""
+    collection = collection_of(route.path)
+    assert collection in ids, f"no test record for {route_id(route)}: add one to the `records` fixture"
+    path = fill(route.path, ids)
+    if route.method == "POST":
+        assert collection in CREATE_BODIES, f"no create body for {route_id(route)}"
+        return path, CREATE_BODIES[collection](ids)
+    if route.method in ("PATCH", "PUT"):
+        assert collection in PATCH_BODIES, f"no patch body for {route_id(route)}"
+        return path, PATCH_BODIES[collection]
+    return path, None

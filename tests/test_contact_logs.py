@@ -10,28 +10,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import new_donor, new_log
+from tests.conftest import assert_problem, new_donor, new_log, walk
 
 LOGS = "/api/v1/contact-logs"
 FIELDS = {"id", "donor_id", "contact_method", "occurred_at", "notes", "follow_up_at",
           "follow_up_completed_at", "recorded_by_id", "created_at", "updated_at"}
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-PROBLEM_JSON = "application/problem+json"
 
 
 # ---- helpers ---------------------------------------------------------------------------
-
-def assert_problem(response, status: int, field: str | None = None) -> None:
-    assert response.status_code == status, response.body
-    assert response.headers["Content-Type"] == PROBLEM_JSON
-    body = response.json
-    assert {"type", "title", "status", "detail", "errors"} <= set(body)
-    assert body["status"] == status
-    assert "Code" not in body and "Message" not in body
-    assert all(set(e) == {"field", "message"} for e in body["errors"])
-    if field is not None:
-        assert field in [e["field"] for e in body["errors"]], body
-
 
 def ids(response) -> list[str]:
     assert response.status_code == 200, response.body
@@ -53,11 +40,6 @@ def donor_counts(api, org, donor_id: str) -> int:
 def parse_stamp(value: str) -> datetime:
     assert STAMP.match(value), value
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def donor(api, acme):
-    return new_donor(api, acme)
 
 
 # ---- create ----------------------------------------------------------------------------
@@ -348,22 +330,6 @@ def paged(api, acme):
     return {"a": a["id"], "entries": entries}
 
 
-def walk(api, org, query: str, limit: int) -> list[dict]:
-    pages, cursor = [], None
-    for _ in range(50):
-        url = f"{LOGS}?{query}&limit={limit}" if query else f"{LOGS}?limit={limit}"
-        if cursor:
-            url += f"&cursor={cursor}"
-        response = api.get(url, org)
-        assert response.status_code == 200, response.body
-        pages.append(response.json)
-        cursor = response.json["next_cursor"]
-        assert response.json["has_more"] is (cursor is not None)
-        if cursor is None:
-            return pages
-    raise AssertionError("pagination never ended")
-
-
 @pytest.mark.parametrize("query, keep", [
     ("", lambda e, a: True),
     ("donor_id={a}", lambda e, a: e[1] == a),
@@ -376,7 +342,8 @@ def test_pagination_walks_every_entry_once_in_order(api, acme, paged, query, kee
     expected = [e[0] for e in sorted((e for e in paged["entries"] if keep(e, a)),
                                      key=lambda e: (e[3], int(e[0])), reverse=True)]
     assert len(expected) >= 7
-    pages = walk(api, acme, query.format(a=a), limit=3)
+    query = query.format(a=a)
+    _, pages = walk(api, acme, f"{LOGS}?{query}&limit=3" if query else f"{LOGS}?limit=3", pages=True)
     seen = [entry["id"] for page in pages for entry in page["data"]]
     assert seen == expected  # newest first, ties newest id first, no gaps
     assert len(seen) == len(set(seen))  # no duplicates
@@ -388,7 +355,7 @@ def test_pagination_walks_every_entry_once_in_order(api, acme, paged, query, kee
 
 def test_pagination_with_limit_three_over_seven_entries(api, acme, donor):
     made = [new_log(api, acme, donor["id"], occurred_at=f"2026-04-0{d}T08:00:00Z")["id"] for d in range(1, 8)]
-    pages = walk(api, acme, "", limit=3)
+    _, pages = walk(api, acme, f"{LOGS}?limit=3", pages=True)
     assert [[e["id"] for e in p["data"]] for p in pages] == [made[6:3:-1], made[3:0:-1], made[0:1]]
     assert [p["has_more"] for p in pages] == [True, True, False]
 

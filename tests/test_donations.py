@@ -10,15 +10,11 @@ import boto3
 import pytest
 
 from chalicelib.store import keys
-from tests.conftest import new_donation, new_donor
+from tests.conftest import field_names, new_donation, new_donor
 
 DONATIONS = "/api/v1/donations"
 DONATION_FIELDS = {"id", "donor_id", "amount", "currency", "received_at", "payment_method", "check_number",
                    "fund", "campaign", "appeal", "note", "external_id", "created_at", "updated_at"}
-
-
-def field_names(response) -> list[str]:
-    return [e["field"] for e in response.json["errors"]]
 
 
 def stored_item(org: str, donation_id: str) -> dict:
@@ -37,11 +33,6 @@ def stored_amount(org: str, donation_id: str):
 
 def donation_count(api, org, donor_id) -> int:
     return api.get(f"/api/v1/donors/{donor_id}", org).json["donation_count"]
-
-
-@pytest.fixture
-def donor(api, acme):
-    return new_donor(api, acme)
 
 
 # ---- amounts --------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import new_donation, new_donor, new_log
+from tests.conftest import field_names, new_donation, new_donor, new_log, walk
 
 DONORS = "/api/v1/donors"
 
@@ -32,27 +32,6 @@ EVERY_FIELD = {
     "addressee": "Dr. Jane Doe",
 }
 SERVER_FIELDS = {"id", "sort_name", "contact_log_count", "donation_count", "created_at", "updated_at"}
-
-
-def field_names(response) -> list[str]:
-    return [e["field"] for e in response.json["errors"]]
-
-
-def walk(api, org, path: str) -> list[dict]:
-    """Every item of a list, following next_cursor to the end."""
-    items, cursor, pages = [], None, 0
-    while True:
-        sep = "&" if "?" in path else "?"
-        response = api.get(path + (f"{sep}cursor={cursor}" if cursor else ""), org)
-        assert response.status_code == 200, response.body
-        items += response.json["data"]
-        pages += 1
-        assert pages < 100, "pagination does not end"
-        if not response.json["has_more"]:
-            assert response.json["next_cursor"] is None
-            return items
-        cursor = response.json["next_cursor"]
-        assert cursor
 
 
 # ---- create and render ------------------------------------------------------------------

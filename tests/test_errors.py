@@ -8,57 +8,15 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
-from chalicelib.faces.http import HTTP_METHODS, ROUTES, RouteSpec
+from chalicelib.faces.http import HTTP_METHODS, ROUTES
 from chalicelib.store import dynamo
-from tests.conftest import new_donation, new_donor, new_log
+from tests.conftest import (
+    PATCH_BODIES, assert_problem, fill, new_donation, new_donor, new_log, request_for, route_id,
+)
 
-PROBLEM_JSON = "application/problem+json"
 LOGS = "/api/v1/contact-logs"
 VALID_LOG = {"donor_id": "1", "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00Z"}
-CREATE_BODIES = {
-    "contact-logs": {"donor_id": "1", "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00Z"},
-    "donors": {"first_name": "New", "last_name": "Donor"},
-    "donations": {"donor_id": "1", "amount": "10.00"},
-}
-PATCH_BODIES = {
-    "contact-logs": {"notes": "changed"},
-    "donors": {"first_name": "Changed"},
-    "donations": {"note": "changed"},
-}
 LIST_ROUTES = [r for r in ROUTES if r.method == "GET" and (not r.path.endswith("{record}"))]
-
-
-def route_id(route: RouteSpec) -> str:
-    return f"{route.method} {route.path}"
-
-
-def collection_of(path: str) -> str:
-    return [p for p in path.split("/") if p][2]
-
-
-def fill(path: str, ids: dict[str, str]) -> str:
-    return path.replace("{record}", ids[collection_of(path)])
-
-
-def assert_problem(response, status: int, field: str | None = None) -> dict:
-    """The problem+json shape, whatever the error."""
-    assert response.status_code == status, response.body
-    assert response.headers["Content-Type"] == PROBLEM_JSON
-    body = json.loads(response.body)
-    assert isinstance(body, dict)
-    assert not ({"Code", "Message"} & set(body)), f"Chalice's default error shape leaked: {body}"
-    assert {"type", "title", "status", "detail", "errors"} <= set(body)
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert body["status"] == status
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert isinstance(body["errors"], list)
-    for error in body["errors"]:
-        assert set(error) == {"field", "message"}
-        assert isinstance(error["field"], str) and isinstance(error["message"], str)
-    if field is not None:
-        assert field in [e["field"] for e in body["errors"]], body
-    return body
 
 
 @pytest.fixture
@@ -281,19 +239,9 @@ def _client_error(code: str, operation: str = "Query") -> ClientError:
                         "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
 
 
-def _route_request(route: RouteSpec, records: dict[str, str]) -> tuple[str, dict | None]:
-    collection = collection_of(route.path)
-    if route.method == "POST":
-        return route.path, {**CREATE_BODIES[collection], **({"donor_id": records["donors"]}
-                                                            if "donor_id" in CREATE_BODIES[collection] else {})}
-    if route.method == "PATCH":
-        return fill(route.path, records), PATCH_BODIES[collection]
-    return fill(route.path, records), None
-
-
 @pytest.mark.parametrize("route", ROUTES, ids=route_id)
 def test_throttling_is_503_with_retry_after_on_every_route(api, acme, records, monkeypatch, route):
-    path, body = _route_request(route, records)
+    path, body = request_for(route, records)
     assert api.get(LOGS, acme).status_code == 200  # the key is verified and cached now
     failing = _FailingClient(_client_error("ProvisionedThroughputExceededException"))
     monkeypatch.setattr(dynamo, "client", lambda: failing)

@@ -9,31 +9,12 @@ from __future__ import annotations
 import pytest
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
-from chalicelib.faces.http import ROUTES, RouteSpec
-from tests.conftest import new_donation, new_donor, new_log
+from chalicelib.faces.http import ROUTES
+from tests.conftest import (
+    PATCH_BODIES, assert_problem, collection_of, new_donation, new_donor, new_log, route_id,
+)
 
-PROBLEM_JSON = "application/problem+json"
 RECORD_ROUTES = [r for r in ROUTES if "{record}" in r.path]
-PATCH_BODIES = {
-    "contact-logs": {"notes": "written by acme"},
-    "donors": {"first_name": "Hijacked"},
-    "donations": {"note": "written by acme"},
-}
-
-
-def route_id(route: RouteSpec) -> str:
-    return f"{route.method} {route.path}"
-
-
-def collection_of(path: str) -> str:
-    return [p for p in path.split("/") if p][2]
-
-
-def assert_problem(response, status: int) -> None:
-    assert response.status_code == status, response.body
-    assert response.headers["Content-Type"] == PROBLEM_JSON
-    assert response.json["status"] == status
-    assert "Code" not in response.json
 
 
 @pytest.fixture

@@ -14,44 +14,12 @@ import pytest
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib import auth
-from chalicelib.faces.http import ROUTES, RouteSpec
-from tests.conftest import new_donation, new_donor, new_log
+from chalicelib.faces.http import ROUTES
+from tests.conftest import (
+    PROBLEM_JSON, assert_problem, collection_of, new_donation, new_donor, new_log, request_for, route_id,
+)
 
-PROBLEM_JSON = "application/problem+json"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-# A valid body per collection, so that only the scope can stop a write.
-CREATE_BODIES = {
-    "contact-logs": lambda ids: {"donor_id": ids["donors"], "contact_method": "PHONE",
-                                 "occurred_at": "2026-06-10T02:00:00.000Z", "notes": "read key"},
-    "donors": lambda ids: {"first_name": "Read", "last_name": "Only"},
-    "donations": lambda ids: {"donor_id": ids["donors"], "amount": "10.00", "received_at": "2026-06-01"},
-}
-PATCH_BODIES = {
-    "contact-logs": {"notes": "changed with a read key"},
-    "donors": {"first_name": "Changed"},
-    "donations": {"note": "changed with a read key"},
-}
-
-
-def route_id(route: RouteSpec) -> str:
-    return f"{route.method} {route.path}"
-
-
-def collection_of(path: str) -> str:
-    """`/api/v1/contact-logs/{record}` -> `contact-logs`."""
-    parts = [p for p in path.split("/") if p]
-    assert parts[:2] == ["api", "v1"], f"unexpected route prefix: {path}"
-    return parts[2]
-
-
-def assert_problem(response, status: int) -> None:
-    assert response.status_code == status, response.body
-    assert response.headers["Content-Type"] == PROBLEM_JSON
-    body = response.json
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail", "errors"} <= set(body)
-    assert "Code" not in body and "Message" not in body
 
 
 @pytest.fixture
@@ -61,20 +29,6 @@ def records(api, acme):
     log = new_log(api, acme, donor["id"], follow_up_at="2026-06-25T00:00:00Z")
     donation = new_donation(api, acme, donor["id"])
     return {"donors": donor["id"], "contact-logs": log["id"], "donations": donation["id"]}
-
-
-def request_for(route: RouteSpec, ids: dict[str, str]) -> tuple[str, dict | None]:
-    collection = collection_of(route.path)
-    assert collection in ids, f"no test record for {route_id(route)}: add one to the `records` fixture"
-    path = route.path.replace("{record}", ids[collection])
-    assert "{" not in path, f"unfilled path parameter in {route.path}"
-    if route.method == "POST":
-        assert collection in CREATE_BODIES, f"no create body for {route_id(route)}"
-        return path, CREATE_BODIES[collection](ids)
-    if route.method in ("PATCH", "PUT"):
-        assert collection in PATCH_BODIES, f"no patch body for {route_id(route)}"
-        return path, PATCH_BODIES[collection]
-    return path, None
 
 
 def snapshot(api, org, ids: dict[str, str]) -> dict:

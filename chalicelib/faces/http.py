@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -126,7 +127,7 @@ def add_method_fallbacks(app: Chalice) -> None:
                 headers={"Allow": _allowed},
             ))
 
-        not_allowed.__name__ = f"method_not_allowed_{len(app.routes)}"
+        not_allowed.__name__ = "method_not_allowed" + re.sub(r"\W+", "_", path)
         app.route(path, methods=missing, content_types=["*/*"])(not_allowed)
 
 
@@ -167,6 +168,8 @@ def _render(error: BaseException, face: Face, request: Request | None) -> Respon
     if not isinstance(error, DomainError):
         log.error("unhandled error", exc_info=error)
         error = DomainError("The server could not complete the request; it has been logged.")
+    elif error.status >= 500:  # throttling or an unreachable store: operators want to see it
+        log.warning("unavailable: %s", error.detail, exc_info=error.__cause__)
     return face.render_error(error, request)
 
 
@@ -186,6 +189,7 @@ def _log_request(request: Request | None, response: Response, started: float) ->
     principal = _principal.get()
     log.info(json.dumps({
         "msg": "request",
+        "request_id": request.context.get("requestId") if request is not None else None,
         "method": getattr(request, "method", None),
         "path": getattr(request, "path", None),
         "status": response.status_code,
