@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import settings
-from .domain.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from .domain import organisations
 from .domain.lifecycle import now
 from .store import dynamo, keys

@@ -27,7 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import auth
 from .config import ConfigurationError, settings
 from .domain import organisations
-from .domain.errors import DomainError
+from .errors import DomainError
 from .store import table
 
 _SECRET_FIELDS = ("digest", "key")

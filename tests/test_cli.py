@@ -6,7 +6,7 @@ import json
 import pytest
 
 from chalicelib import auth, cli, config
-from chalicelib.domain.errors import Unauthorized
+from chalicelib.errors import Unauthorized
 
 
 def run(capsys, *argv: str) -> tuple[int, list[dict], str]:

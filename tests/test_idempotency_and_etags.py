@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from chalicelib.domain import contact_logs, donors
-from chalicelib.domain.errors import PreconditionFailed
+from chalicelib.errors import PreconditionFailed
 from chalicelib.store import records as records_module
 from tests.conftest import new_donation, new_donor, new_log
 

@@ -9,7 +9,7 @@ import pytest
 
 import app as _app  # noqa: F401  (registers every route into ROUTES)
 from chalicelib.domain import organisations
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.errors import ValidationFailed
 from chalicelib.faces.http import ROUTES
 from chalicelib.store import context, dynamo, keys
 from chalicelib.store.kinds import CONTACT_LOG

@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
 from chalicelib import auth  # noqa: E402
 from chalicelib.config import ConfigurationError, settings  # noqa: E402
 from chalicelib.domain import contact_logs, donations, donors, organisations  # noqa: E402
-from chalicelib.domain.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed  # noqa: E402
+from chalicelib.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed  # noqa: E402
 from chalicelib.domain.timestamps import format_timestamp, utcnow  # noqa: E402
 from chalicelib.faces.together import problems  # noqa: E402
 from chalicelib.store import table  # noqa: E402

@@ -8,7 +8,7 @@ from ..store.context import records
 from ..store.kinds import CONTACT_LOG
 from ..store.records import Eq, Filter, Page
 from . import donors, lifecycle
-from .errors import ValidationFailed
+from ..errors import ValidationFailed
 
 LABEL = "Contact log entry"
 METHODS = ("PHONE", "MEETING", "EMAIL", "LETTER", "SMS", "OTHER")

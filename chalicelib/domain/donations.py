@@ -8,7 +8,7 @@ from ..store.context import records
 from ..store.kinds import DONATION
 from ..store.records import Page
 from . import donors, lifecycle, money
-from .errors import ValidationFailed
+from ..errors import ValidationFailed
 from .timestamps import utcnow
 
 LABEL = "Donation"

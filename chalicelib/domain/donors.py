@@ -12,7 +12,7 @@ from ..store.context import records
 from ..store.kinds import DONOR
 from ..store.records import AnyOf, Contains, Eq, Filter, OneOf, Page
 from . import lifecycle
-from .errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed
 
 LABEL = "Donor"
 

@@ -13,15 +13,14 @@ from typing import Any, Callable, Iterable
 
 from ..store import keys
 from ..store.context import records
-from ..store.records import Created, Guard, IdempotencyClaim, Kind
-from ..store.records import ConcurrentChange
-from .errors import NotFound, PreconditionFailed, ServiceUnavailable
+from ..store.records import ConcurrentChange, Created, Guard, IdempotencyClaim, Kind, Page
+from ..errors import NotFound, PreconditionFailed, ServiceUnavailable
 from .timestamps import format_timestamp, utcnow
 
 _MERGE_ATTEMPTS = 3
 MAX_ID = keys.MAX_ID  # ids beyond it were never issued
 
-__all__ = ["Created", "Guard", "IdempotencyClaim", "claim", "create", "fetch", "update", "delete"]
+__all__ = ["Created", "Guard", "IdempotencyClaim", "Page", "claim", "create", "fetch", "update", "delete"]
 
 
 def claim(key: str | None, route: str, body: Any) -> IdempotencyClaim | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..store import keys
 from ..store.context import records
-from .errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed
 from .lifecycle import now
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -21,7 +21,7 @@ from chalice import Blueprint, Chalice, Response
 from chalice.app import ChaliceUnhandledError, Request
 
 from .. import auth
-from ..domain.errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound,
+from ..errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound,
                              UnsupportedMediaType)
 
 log = logging.getLogger("donor_api")

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ..config import settings
-from ..domain.errors import BadRequest, FieldError
+from ..errors import BadRequest, FieldError
 
 
 def _sign(payload: bytes) -> bytes:

@@ -11,7 +11,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionError as EndpointUnreachable, HTTPClientError
 
-from ..domain.errors import ServiceUnavailable
+from ..errors import ServiceUnavailable
 
 _RETRY_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 4},

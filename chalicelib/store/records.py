@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from botocore.exceptions import ClientError
 
-from ..domain.errors import (Conflict, FieldError, IdempotencyMismatch, NotFound, PreconditionFailed,
+from ..errors import (Conflict, FieldError, IdempotencyMismatch, NotFound, PreconditionFailed,
                              ServiceUnavailable)
 from . import cursors, dynamo, keys
 from .ids import IdAllocator

@@ -6,7 +6,7 @@ import re
 from chalice import Response
 from chalice.app import Request
 
-from ...domain.errors import DomainError
+from ...errors import DomainError
 from ..http import dumps
 
 PROBLEM_JSON = "application/problem+json"

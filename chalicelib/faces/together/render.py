@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain import donations, donors
-from ...store.records import Page
+from ...domain.lifecycle import Page
 
 
 def _id(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from chalice import Response
 
 from ... import auth
 from ...domain import contact_logs, donations, donors, lifecycle
-from ...domain.errors import BadRequest, FieldError, NotFound
+from ...errors import BadRequest, FieldError, NotFound
 from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_body, json_response, query
 from . import problems, render, schemas
 

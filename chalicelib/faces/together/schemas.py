@@ -10,7 +10,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, 
                       ValidationError)
 
 from ...domain import contact_logs, donations
-from ...domain.errors import FieldError, ValidationFailed
+from ...errors import FieldError, ValidationFailed
 from ...domain.timestamps import canonical_timestamp, parse_date_or_timestamp
 
 

@@ -1,4 +1,4 @@
-"""Errors the domain raises; each face renders them in its own shape.
+"""Errors every layer raises (the store too); each face renders them in its own shape.
 
 The domain never imports Chalice: the HTTP edge turns these into responses.
 """
