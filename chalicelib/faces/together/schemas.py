@@ -37,6 +37,12 @@ def _email(value: str) -> str:
     return value
 
 
+def _external_id(value: str) -> str:
+    if not value or any(c.isspace() or c == "#" for c in value):
+        raise ValueError("must be non-empty, without spaces or '#'")
+    return value
+
+
 def _donor_ref(value: Union[int, str]) -> Union[int, str]:
     if isinstance(value, int):
         if value < 1:
@@ -144,7 +150,7 @@ class DonorFields(Body):
     state: Text | None = None
     postal_code: Annotated[str, Field(max_length=32)] | None = None
     country: Text | None = None
-    external_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^#\s]+$")] | None = None
+    external_id: Annotated[str, Field(max_length=128), AfterValidator(_external_id)] | None = None
     birthday: CalendarDate | None = None
     is_deceased: StrictBool | None = None
     is_anon: StrictBool | None = None
