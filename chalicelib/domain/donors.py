@@ -22,6 +22,7 @@ EDITABLE = (
     "org_name", "job_title", "email", "phone", "street", "city", "state", "postal_code",
     "country", "external_id", "birthday", "is_deceased", "is_anon", "salutation", "addressee",
 )
+EXTERNAL_ID_MAX = 128
 SEARCHED = ("first_name", "last_name", "nick_name", "org_name", "email", "external_id")
 
 
@@ -33,8 +34,8 @@ def resolve_id(org: str, ref: Any) -> int:
     number = lifecycle.whole_number(text)
     if number is not None:
         return _known_id(number)
-    if not text or "#" in text:
-        raise NotFound(f"Donor {text!r} does not exist.")
+    if not text or "#" in text or len(text) > EXTERNAL_ID_MAX:
+        raise NotFound(f"Donor {text[:EXTERNAL_ID_MAX]!r} does not exist.")
     guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", text))
     if guard is None:
         raise NotFound(f"Donor {text!r} does not exist.")
@@ -134,7 +135,7 @@ def search(org: str, *, text: str | None, email: str | None, newest_name_last: b
     """Donors by name (A→Z, or Z→A), optionally narrowed by e-mail, a search text or an
     exact external_id (the one lookup that also finds all-digit external ids)."""
     if external_id is not None:
-        donor = by_external_id(org, external_id)
+        donor = by_external_id(org, external_id) if len(external_id) <= EXTERNAL_ID_MAX else None
         matches = donor and (not email or (donor.get("email") or "").lower() == email.lower()) \
             and (not text or text.lower() in donor.get("search_text", ""))
         return Page([donor] if matches else [], None)

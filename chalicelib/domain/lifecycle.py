@@ -31,9 +31,19 @@ def claim(key: str | None, route: str, body: Any) -> IdempotencyClaim | None:
     return IdempotencyClaim(key, hashlib.sha256(f"{route}\n{canonical}".encode()).hexdigest())
 
 
+_BEYOND_ANY_ID = 10**19
+
+
 def whole_number(text: str) -> int | None:
-    """The value of a string of ASCII digits (not `²`, `٣` or `1_000`), else None."""
-    return int(text) if text.isascii() and text.isdigit() else None
+    """The value of a string of ASCII digits (not `²`, `٣` or `1_000`), else None.
+
+    Past 18 digits the exact value cannot matter (no id or limit is that large) and
+    converting thousands of digits is refused by Python: it is reported as 10**19.
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else _BEYOND_ANY_ID
 
 
 def now() -> str:

@@ -61,9 +61,9 @@ def etag(record: dict[str, Any]) -> dict[str, str]:
 
 def idempotency(call: Call, route: str, body: dict[str, Any]) -> lifecycle.IdempotencyClaim | None:
     key = call.header("idempotency-key")
-    if key is not None and not (1 <= len(key) <= IDEMPOTENCY_KEY_MAX and key.isprintable()):
-        raise BadRequest("Idempotency-Key must be 1 to 255 printable characters.",
-                         [FieldError("Idempotency-Key", "must be 1 to 255 printable characters")])
+    if key is not None and not (1 <= len(key) <= IDEMPOTENCY_KEY_MAX and key.isascii() and key.isprintable()):
+        raise BadRequest("Idempotency-Key must be 1 to 255 printable ASCII characters (a UUID is ideal).",
+                         [FieldError("Idempotency-Key", "must be 1 to 255 printable ASCII characters")])
     return lifecycle.claim(key, route, body)
 
 
@@ -143,9 +143,10 @@ def _search_contact_logs(call: Call, params: dict[str, str], limit: int, cursor:
 
 def _search_donors(call: Call, params: dict[str, str], limit: int, cursor: str | None):
     order = _choice(params, "sort", ("name", "-name"))
-    if len(params.get("q", "")) > SEARCH_MAX:
-        raise BadRequest(f"q must be at most {SEARCH_MAX} characters.",
-                         [FieldError("q", f"must be at most {SEARCH_MAX} characters")])
+    for name, most in (("q", SEARCH_MAX), ("email", schemas.EMAIL_MAX), ("external_id", donors.EXTERNAL_ID_MAX)):
+        if len(params.get(name, "")) > most:
+            raise BadRequest(f"{name} must be at most {most} characters.",
+                             [FieldError(name, f"must be at most {most} characters")])
     return donors.search(call.org, text=params.get("q") or None, email=params.get("email") or None,
                          external_id=params.get("external_id"), newest_name_last=order == "-name",
                          limit=limit, cursor=cursor)

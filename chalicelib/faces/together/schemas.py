@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt,
                       ValidationError)
 
-from ...domain import contact_logs, donations
+from ...domain import contact_logs, donations, donors
 from ...errors import FieldError, ValidationFailed
 from ...domain.timestamps import canonical_timestamp, parse_date_or_timestamp
 
@@ -56,7 +56,8 @@ def _donor_ref(value: Union[int, str]) -> Union[int, str]:
 Timestamp = Annotated[str, AfterValidator(_timestamp)]
 DateOrTimestamp = Annotated[str, AfterValidator(_date_or_timestamp)]
 CalendarDate = Annotated[str, AfterValidator(_calendar_date)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+EMAIL_MAX = 254  # RFC 5321's longest address; also keeps index keys within DynamoDB's limits
+Email = Annotated[str, Field(max_length=EMAIL_MAX), AfterValidator(_email)]
 DonorRef = Annotated[Union[StrictInt, Annotated[str, Field(max_length=128)]], AfterValidator(_donor_ref)]
 Text = Annotated[str, Field(max_length=255)]
 LongText = Annotated[str, Field(max_length=contact_logs.NOTES_MAX)]
@@ -150,7 +151,7 @@ class DonorFields(Body):
     state: Text | None = None
     postal_code: Annotated[str, Field(max_length=32)] | None = None
     country: Text | None = None
-    external_id: Annotated[str, Field(max_length=128), AfterValidator(_external_id)] | None = None
+    external_id: Annotated[str, Field(max_length=donors.EXTERNAL_ID_MAX), AfterValidator(_external_id)] | None = None
     birthday: CalendarDate | None = None
     is_deceased: StrictBool | None = None
     is_anon: StrictBool | None = None
