@@ -209,8 +209,11 @@ def json_body(request: Request, media_types: tuple[str, ...] = ("application/jso
     raw = request.raw_body
     if not raw or not raw.strip():
         raise BadRequest("The request needs a JSON object body.")
+    too_deep = BadRequest("The request body is nested too deeply.", [FieldError("body", "is nested too deeply")])
     try:
         body = json.loads(raw, parse_float=Decimal)
+    except RecursionError:  # a few thousand '[' exhaust the parser's stack
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError) as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise BadRequest(f"The request body is not valid JSON{where}.",
@@ -222,6 +225,8 @@ def json_body(request: Request, media_types: tuple[str, ...] = ("application/jso
     except UnicodeEncodeError:
         raise BadRequest("The request body holds an unpaired surrogate escape (\\ud800-\\udfff).",
                          [FieldError("body", "is not valid Unicode")]) from None
+    except RecursionError:  # parsed just under the limit, but too deep to encode again
+        raise too_deep from None
     return body
 
 
