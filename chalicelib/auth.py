@@ -20,7 +20,7 @@ from .config import settings
 from .errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from .domain import organisations
 from .domain.lifecycle import now
-from .store import dynamo, keys
+from .store import keys
 from .store.context import records
 
 READ = "READ"
@@ -107,9 +107,13 @@ def create_key(org: str, scope: str, *, label: str = "", team_member_id: int | N
     return plaintext, record
 
 
+def _public(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k != "digest"}
+
+
 def list_keys(org: str) -> list[dict[str, Any]]:
     page = records().query_page(index="GSI2", pk=keys.kind_list_pk(org, "APIKEY"), limit=1000, cursor=None)
-    return [{k: v for k, v in item.items() if k != "digest"} for item in page.items]
+    return [_public(item) for item in page.items]
 
 
 def revoke_key(org: str, key_id: str) -> dict[str, Any]:
@@ -119,13 +123,7 @@ def revoke_key(org: str, key_id: str) -> dict[str, Any]:
         raise NotFound(f"Organisation {org} has no API key {key_id}.")
     item = page.items[0]
     revoked_at = item.get("revoked_at") or now()
-    with dynamo.translated_errors():
-        dynamo.client().update_item(
-            TableName=records().table,
-            Key=dynamo.to_item({"PK": keys.api_key_pk(item["digest"]), "SK": "APIKEY"}),
-            UpdateExpression="SET revoked_at = :at",
-            ExpressionAttributeValues={":at": dynamo.to_value(revoked_at)},
-        )
+    records().set_attributes(keys.api_key_pk(item["digest"]), "APIKEY", {"revoked_at": revoked_at})
     clear_cache()
-    return {**{k: v for k, v in item.items() if k != "digest"}, "revoked_at": revoked_at}
+    return {**_public(item), "revoked_at": revoked_at}
 

@@ -30,16 +30,10 @@ from .domain import organisations
 from .errors import DomainError
 from .store import table
 
-_SECRET_FIELDS = ("digest", "key")
-
 
 def _emit(*records: dict[str, Any]) -> None:
     for record in records:
         print(json.dumps(record, default=str, sort_keys=True), flush=True)
-
-
-def _public(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if k not in _SECRET_FIELDS}
 
 
 # ---- handlers: each parses nothing, calls one service, prints its result -----------------
@@ -62,16 +56,16 @@ def _keys_create(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
                                   plaintext=args.key)
     print(f"API key {record['key_id']} created: store it now, it cannot be shown again.",
           file=sys.stderr, flush=True)
-    return [{**_public(record), "key": key}]
+    return [{**record, "key": key}]  # the only time the key is shown
 
 
 def _keys_list(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
     organisations.get(args.org)  # an unknown org is an error, not an empty list
-    return [_public(k) for k in auth.list_keys(args.org)]
+    return auth.list_keys(args.org)  # never the key nor its digest
 
 
 def _keys_revoke(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
-    return [_public(auth.revoke_key(args.org, args.key_id))]
+    return [auth.revoke_key(args.org, args.key_id)]
 
 
 def _members_add(args: argparse.Namespace) -> Iterable[dict[str, Any]]:

@@ -34,12 +34,18 @@ def resolve_id(org: str, ref: Any) -> int:
     number = lifecycle.whole_number(text)
     if number is not None:
         return _known_id(number)
-    if not text or "#" in text or len(text) > EXTERNAL_ID_MAX:
+    donor_id = _owner_of_external_id(org, text)
+    if donor_id is None:
         raise NotFound(f"Donor {text[:EXTERNAL_ID_MAX]!r} does not exist.")
-    guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", text))
-    if guard is None:
-        raise NotFound(f"Donor {text!r} does not exist.")
-    return int(guard["record_id"])  # a deleted donor's guard is gone with it
+    return donor_id
+
+
+def _owner_of_external_id(org: str, external_id: str) -> int | None:
+    """The id of the live donor holding this external_id (its guard goes when it is deleted)."""
+    if not external_id or "#" in external_id or len(external_id) > EXTERNAL_ID_MAX:
+        return None
+    guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", external_id))
+    return int(guard["record_id"]) if guard else None
 
 
 def with_donor_resolved(org: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -125,8 +131,8 @@ def delete(org: str, ref: Any, expected_version: int | None) -> None:
 
 def by_external_id(org: str, external_id: str) -> dict[str, Any] | None:
     """The live donor whose external_id is exactly this (digits included), or None."""
-    guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", external_id))
-    donor = records().get(org, DONOR, int(guard["record_id"])) if guard else None
+    donor_id = _owner_of_external_id(org, external_id)
+    donor = records().get(org, DONOR, donor_id) if donor_id else None
     return donor if donor and not donor.get("deleted_at") else None
 
 
@@ -135,7 +141,7 @@ def search(org: str, *, text: str | None, email: str | None, newest_name_last: b
     """Donors by name (A→Z, or Z→A), optionally narrowed by e-mail, a search text or an
     exact external_id (the one lookup that also finds all-digit external ids)."""
     if external_id is not None:
-        donor = by_external_id(org, external_id) if len(external_id) <= EXTERNAL_ID_MAX else None
+        donor = by_external_id(org, external_id)
         matches = donor and (not email or (donor.get("email") or "").lower() == email.lower()) \
             and (not text or text.lower() in donor.get("search_text", ""))
         return Page([donor] if matches else [], None)

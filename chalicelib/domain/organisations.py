@@ -20,20 +20,20 @@ def create(org: str, name: str) -> dict[str, Any]:
         )
     if not name.strip():
         raise ValidationFailed.on("name", "is required")
-    record = {"PK": keys.org_pk(org), "SK": keys.org_meta_sk(), "org": org, "name": name.strip(),
-              "created_at": now()}
+    record = {"org": org, "name": name.strip(), "created_at": now()}
     try:
-        records().put_plain(record, condition="attribute_not_exists(PK)")
+        records().put_plain({"PK": keys.org_pk(org), "SK": keys.org_meta_sk(), **record},
+                            condition="attribute_not_exists(PK)")
     except Conflict:
         raise Conflict(f"Organisation {org} already exists.") from None
-    return {k: v for k, v in record.items() if k not in ("PK", "SK")}
+    return record
 
 
 def get(org: str) -> dict[str, Any]:
     item = records().get_item(keys.org_pk(org), keys.org_meta_sk())
     if item is None:
         raise NotFound(f"Organisation {org} does not exist.")
-    return {k: v for k, v in item.items() if k not in ("PK", "SK")}
+    return item
 
 
 def add_member(org: str, *, first_name: str, last_name: str, email: str, role: str = "fundraiser") -> dict[str, Any]:
@@ -60,4 +60,4 @@ def member(org: str, member_id: int) -> dict[str, Any]:
     item = records().get_item(keys.org_pk(org), keys.record_sk("MEMBER", member_id))
     if item is None:
         raise NotFound(f"Organisation {org} has no team member {member_id}.")
-    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI2PK", "GSI2SK")}
+    return item

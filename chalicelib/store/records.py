@@ -132,11 +132,13 @@ class Records:
         return strip_keys(item) if item else None
 
     def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
+        """Any item by its key (orgs, keys, members, guards), without its key attributes."""
         with dynamo.translated_errors():
             response = dynamo.client().get_item(
                 TableName=self.table, Key=dynamo.to_item({"PK": pk, "SK": sk})
             )
-        return dynamo.from_item(response.get("Item"))
+        item = dynamo.from_item(response.get("Item"))
+        return strip_keys(item) if item else None
 
     def query_page(self, *, index: str | None, pk: str, sk_prefix: str | None = None,
                    newest_first: bool = False, limit: int, cursor: str | None,
@@ -230,7 +232,7 @@ class Records:
         for name in set(before) | set(after):
             if before.get(name) != after.get(name):
                 if name in before:
-                    self._release_guard(tx, org, kind, before[name], old["id"])
+                    self._release_guard(tx, org, kind, before[name])
                 if name in after:
                     self._claim_guard(tx, org, kind, after[name], old["id"])
         tx.add("record", "Put", Item=dynamo.to_item(self._item(org, kind, new)),
@@ -250,7 +252,7 @@ class Records:
         if kind.parent_counter:
             self._count_child(tx, org, old["donor_id"], kind.parent_counter, -1)
         for guard in guards:
-            self._release_guard(tx, org, kind, guard, old["id"])
+            self._release_guard(tx, org, kind, guard)
         deleted = dict(old, deleted_at=deleted_at, updated_at=deleted_at, version=old["version"] + 1)
         item = {"PK": keys.org_pk(org), "SK": keys.record_sk(kind.name, old["id"]), **deleted}
         expression = "version = :version AND attribute_not_exists(deleted_at)"
@@ -276,6 +278,20 @@ class Records:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 raise Conflict(f"{item['SK']} already exists.") from None
             raise
+
+    def set_attributes(self, pk: str, sk: str, values: dict[str, Any]) -> None:
+        """Set attributes on an existing item that is not an org record (CLI paths only)."""
+        names = {f"#a{n}": name for n, name in enumerate(values)}
+        with dynamo.translated_errors():
+            dynamo.client().update_item(
+                TableName=self.table,
+                Key=dynamo.to_item({"PK": pk, "SK": sk}),
+                UpdateExpression="SET " + ", ".join(f"{n} = :{n[1:]}" for n in names),
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={f":{n[1:]}": dynamo.to_value(v)
+                                           for n, v in zip(names, values.values())},
+            )
 
     # ---- internals ---------------------------------------------------------------------
 
@@ -303,7 +319,7 @@ class Records:
                                     "record_id": record_id}),
                ConditionExpression="attribute_not_exists(PK)")
 
-    def _release_guard(self, tx: _Transaction, org: str, kind: Kind, guard: Guard, record_id: int) -> None:
+    def _release_guard(self, tx: _Transaction, org: str, kind: Kind, guard: Guard) -> None:
         tx.add(f"release:{guard.field}", "Delete",
                Key=dynamo.to_item({"PK": keys.org_pk(org),
                                    "SK": keys.unique_sk(kind.name, guard.field, guard.value)}))
