@@ -8,25 +8,30 @@
     python -m chalicelib.cli keys revoke ORG KEY_ID
     python -m chalicelib.cli members add ORG --first-name F --last-name L --email E [--role R]
     python -m chalicelib.cli members list ORG
+    python -m chalicelib.cli followups sweep [--now ISO-8601]
 
-Every result is printed as JSON lines (one object per line) on stdout. TABLE_NAME and
-API_KEY_PEPPER come from the environment; the endpoint is AWS, or whatever
-AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB names (boto3 reads them itself).
+Every result is printed as JSON lines (one object per line) on stdout; a sweep prints each
+raised follow-up as it goes, then a summary line (raised / skipped / failed / remaining).
+TABLE_NAME, API_KEY_PEPPER, EVENT_BUS_NAME and REMINDER_TOPIC_ARN come from the environment;
+the endpoint is AWS, or whatever AWS_ENDPOINT_URL(_DYNAMODB, _EVENTBRIDGE, _SNS) names
+(boto3 reads them itself).
 Exit status: 0 done; 2 a usage, configuration or domain error (one message on stderr, no
-traceback); 1 DynamoDB itself refused or could not be reached.
+traceback); 1 DynamoDB itself refused or could not be reached, or a sweep could not deliver
+some follow-ups (printed in its summary's `failed`).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import auth
 from .config import ConfigurationError, settings
-from .domain import organisations
+from .domain import follow_ups, organisations, timestamps
 from .errors import DomainError
 from .store import table
 
@@ -78,12 +83,32 @@ def _members_list(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
     return organisations.members(args.org)
 
 
+class _Undelivered(Exception):
+    """Some work was done and printed, but not all of it: exit status 1."""
+
+
+def _followups_sweep(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    summary = follow_ups.sweep(args.now, on_raised=lambda reminder: _emit(reminder.detail))
+    _emit(summary.as_dict())
+    if summary.failed:
+        raise _Undelivered(f"{summary.failed} follow-up(s) could not be delivered to EventBridge/SNS; "
+                           "they were handed back and the next sweep retries them")
+    return []
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return timestamps.parse_timestamp(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 # ---- the command tree --------------------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.cli",
-                                     description="Operate the donor-relations table: orgs, keys, members.")
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{table,orgs,keys,members}")
+                                     description="Operate the donor-relations table: orgs, keys, members, follow-ups.")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="{table,orgs,keys,members,followups}")
 
     def command(group: Any, name: str, handler: Callable, help: str, org: bool = True) -> argparse.ArgumentParser:
         sub = group.add_parser(name, help=help, description=help)
@@ -115,6 +140,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--email", required=True)
     add.add_argument("--role", default="fundraiser", choices=organisations.ROLES)
     command(members, "list", _members_list, "list an organisation's team members")
+
+    followups = groups.add_parser("followups", help="follow-up reminders").add_subparsers(dest="command",
+                                                                                          required=True)
+    sweep = command(followups, "sweep", _followups_sweep,
+                    "raise every follow-up due now (or at --now) once, as the scheduled sweep does", org=False)
+    sweep.add_argument("--now", type=_moment, metavar="ISO-8601",
+                       help="sweep as if it were this moment, e.g. 2026-11-22T09:00:00Z (default: now)")
     return parser
 
 
@@ -135,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(exc.detail + details, 2)
     except ConfigurationError as exc:
         return _fail(str(exc), 2)
+    except _Undelivered as exc:
+        return _fail(str(exc), 1)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         hint = " (run `table create` first?)" if error.get("Code") == "ResourceNotFoundException" else ""

@@ -8,7 +8,8 @@ on 127.0.0.1:$PORT (default 8000), threaded, until SIGINT or SIGTERM.
 
 Environment: PORT, MOTO_PORT, TABLE_NAME (default donor-relations), API_KEY_PEPPER (a dev
 pepper when unset), DEMO_WRITE_KEY / DEMO_READ_KEY / OTHER_WRITE_KEY (keys used verbatim;
-generated and printed when unset).
+generated and printed when unset), SWEEP_INTERVAL_SECONDS (default 60), EVENT_BUS_NAME /
+REMINDER_TOPIC_ARN (on the embedded endpoint a local bus and topic are made when unset).
 """
 from __future__ import annotations
 
@@ -34,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from chalicelib import auth  # noqa: E402
+from chalicelib import auth, config, notify  # noqa: E402
 from chalicelib.config import ConfigurationError, settings  # noqa: E402
-from chalicelib.domain import contact_logs, donations, donors, organisations  # noqa: E402
+from chalicelib.domain import contact_logs, donations, donors, follow_ups, organisations  # noqa: E402
 from chalicelib.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed  # noqa: E402
 from chalicelib.domain.timestamps import format_timestamp, utcnow  # noqa: E402
 from chalicelib.faces.together import problems  # noqa: E402
@@ -48,6 +49,9 @@ DEFAULT_TABLE = "donor-relations"
 DEV_PEPPER = "dev-pepper-for-make-run-only-not-a-secret"
 DEMO_DONOR = "cm3donor0001abc123xyz456"  # the external_id the Together docs' curl example uses
 STAGE = "dev"
+DEFAULT_SWEEP_INTERVAL = 60
+LOCAL_BUS = "donor-relations-local"
+LOCAL_TOPIC = "donor-relations-reminders"
 
 
 class Abort(Exception):
@@ -63,13 +67,17 @@ def warn(message: str) -> None:
     print(f"WARNING: {message}", file=sys.stderr, flush=True)
 
 
-def _port(name: str, default: int) -> int:
+def _number(name: str, default: int, low: int, high: int, what: str) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > 65535:
-        raise Abort(f"{name} must be a port number (0-65535), got {raw!r}")
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise Abort(f"{name} must be {what} ({low}-{high}), got {raw!r}")
     return int(raw)
+
+
+def _port(name: str, default: int) -> int:
+    return _number(name, default, 0, 65535, "a port number")
 
 
 # ---- environment and the embedded DynamoDB ------------------------------------------------
@@ -85,7 +93,7 @@ def apply_stage_environment(disk_config: dict[str, Any]) -> None:
     for name, value in stage_env.items():
         os.environ.setdefault(name, value)
     os.environ.setdefault("TABLE_NAME", DEFAULT_TABLE)
-    if not os.environ.get("API_KEY_PEPPER"):
+    if not os.environ.get("API_KEY_PEPPER") and not os.environ.get("API_KEY_PEPPER_SECRET_ARN"):
         os.environ["API_KEY_PEPPER"] = DEV_PEPPER
         warn("API_KEY_PEPPER is not set: using a fixed DEVELOPMENT pepper. Keys made with it are "
              "only good for local use; never use it for a real deployment.")
@@ -271,13 +279,48 @@ def build_server(app: Any, disk_config: dict[str, Any], port: int) -> local.Loca
 
 # ---- follow-ups ----------------------------------------------------------------------------
 
-def start_follow_up_sweep() -> None:
-    """Hook for the follow-up sweep (DESIGN.md §6, §7): run it every minute, print what it raised.
+def follow_up_channels(embedded: bool) -> None:
+    """On the embedded endpoint, an EventBridge bus and an SNS topic for the sweep to raise
+    into (unless EVENT_BUS_NAME / REMINDER_TOPIC_ARN name them already)."""
+    if not embedded:
+        return
+    import boto3
 
-    The sweep itself is a later issue. When chalicelib has it, start a daemon thread here that
-    calls it every 60 s until the server stops. Until then nothing is scheduled, and this says so.
-    """
-    say("Follow-up sweep: not running yet (not implemented); due follow-ups are not raised locally.")
+    if not os.environ.get("EVENT_BUS_NAME"):
+        events = boto3.client("events")
+        try:
+            events.create_event_bus(Name=LOCAL_BUS)
+        except events.exceptions.ResourceAlreadyExistsException:
+            pass
+        os.environ["EVENT_BUS_NAME"] = LOCAL_BUS
+    if not os.environ.get("REMINDER_TOPIC_ARN"):
+        os.environ["REMINDER_TOPIC_ARN"] = boto3.client("sns").create_topic(Name=LOCAL_TOPIC)["TopicArn"]
+    config.reset()
+
+
+def start_follow_up_sweep(stopping: threading.Event) -> None:
+    """Run the follow-up sweep now and every SWEEP_INTERVAL_SECONDS (default 60) until the
+    server stops, printing each follow-up it raises (DESIGN.md §6, §7)."""
+    interval = _number("SWEEP_INTERVAL_SECONDS", DEFAULT_SWEEP_INTERVAL, 1, 86400, "a number of seconds")
+    channels = ", ".join(notify.channels()) or "no channel configured: printed here only"
+    say(f"Follow-up sweep: every {interval} s (SWEEP_INTERVAL_SECONDS), raising into {channels}.")
+
+    def raised(reminder: notify.Reminder) -> None:
+        say(f"[sweep] {reminder.subject} (due {reminder.detail['follow_up_at']}, "
+            f"{reminder.organisation} entry {reminder.detail['entry_id']})")
+
+    def loop() -> None:
+        while not stopping.is_set():
+            try:
+                summary = follow_ups.sweep(on_raised=raised)
+                if summary.raised or summary.failed or summary.remaining:
+                    say(f"[sweep] raised {summary.raised}, skipped {summary.skipped}, "
+                        f"failed {summary.failed}, remaining {summary.remaining}")
+            except Exception as exc:  # keep sweeping: the next run may succeed
+                warn(f"follow-up sweep failed: {exc}")
+            stopping.wait(interval)
+
+    threading.Thread(target=loop, name="follow-up-sweep", daemon=True).start()
 
 
 # ---- main ------------------------------------------------------------------------------------
@@ -333,6 +376,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGINT, _stop_on_signal)
     moto = server = serving = None
+    stopping = threading.Event()
     try:
         port = _port("PORT", DEFAULT_PORT)
         disk_config = _chalice_disk_config()
@@ -345,7 +389,8 @@ def main() -> int:
         table.ensure_table(settings().table_name)
         issued = seed()
         banner(base_url, issued, embedded=moto is not None)
-        start_follow_up_sweep()
+        follow_up_channels(embedded=moto is not None)
+        start_follow_up_sweep(stopping)
         serving = threading.Thread(target=server.server.serve_forever, name="http", daemon=True)
         serving.start()
         say(f"Serving on {base_url} (threaded). Press Ctrl-C to stop.")
@@ -364,6 +409,7 @@ def main() -> int:
         print(f"run_local: DynamoDB failed: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
+        stopping.set()
         if server is not None:
             if serving is not None:
                 server.server.shutdown()

@@ -46,6 +46,13 @@ def whole_number(text: str) -> int | None:
     return int(digits) if len(digits) <= 18 else _BEYOND_ANY_ID
 
 
+def record_number(text: str) -> int | None:
+    """The id a path segment names, or None when it can name no record (not a positive
+    integer of at most MAX_ID): faces answer that with their own 404."""
+    number = whole_number(text)
+    return number if number is not None and 1 <= number <= MAX_ID else None
+
+
 def now() -> str:
     return format_timestamp(utcnow())
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # ISO 8601 extended format with a mandatory zone (Z or +hh:mm); fractions to nanoseconds.
@@ -42,10 +43,11 @@ def parse_timestamp(text: str) -> datetime:
     # Python accepts at most microseconds; keep the first six fraction digits.
     normalized = re.sub(r"(\.\d{6})\d+", r"\1", normalized)
     try:
-        parsed = datetime.fromisoformat(normalized)
+        return datetime.fromisoformat(normalized).astimezone(timezone.utc)
     except ValueError:
         raise ValueError(f"{text!r} is not a valid date and time") from None
-    return parsed.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise ValueError(f"{text!r} is outside the years 0001-9999 in UTC") from None
 
 
 def canonical_timestamp(text: str) -> str:
@@ -60,3 +62,24 @@ def parse_date_or_timestamp(text: str) -> str:
         except ValueError:
             raise ValueError(f"{text!r} is not a valid calendar date") from None
     return canonical_timestamp(text)
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """An IANA time zone (`Europe/Berlin`, `UTC`); ValueError naming what is wrong."""
+    if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
+        raise ValueError("must be an IANA time zone name such as UTC or America/New_York")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"{name!r} is not a known IANA time zone (e.g. UTC, Europe/Berlin)") from None
+
+
+def parse_in_zone(text: str, zone: ZoneInfo) -> datetime:
+    """Like parse_timestamp, but a bare date means 00:00 of that day in `zone`."""
+    if isinstance(text, str) and _DATE_ONLY.match(text.strip()):
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not a valid calendar date") from None
+        return datetime.combine(day, datetime.min.time(), zone).astimezone(timezone.utc)
+    return parse_timestamp(text)

@@ -1,10 +1,12 @@
-"""The process's repository, built on first use from the settings."""
+"""The process's repositories, built on first use from the settings."""
 from __future__ import annotations
 
 from ..config import settings
+from .due_index import DueIndex
 from .records import Records
 
 _records: Records | None = None
+_due_index: DueIndex | None = None
 
 
 def records() -> Records:
@@ -15,6 +17,14 @@ def records() -> Records:
     return _records
 
 
+def due_index() -> DueIndex:
+    global _due_index
+    if _due_index is None:
+        _due_index = DueIndex(settings().table_name)
+    return _due_index
+
+
 def reset() -> None:
-    global _records
+    global _records, _due_index
     _records = None
+    _due_index = None

@@ -1,23 +1,16 @@
-"""The DynamoDB client: created on first use (so moto intercepts it), retries pinned,
-values converted in one place, and throttling turned into a domain error."""
+"""The DynamoDB client (chalicelib.aws: created on first use, retries pinned), values
+converted in one place, and throttling turned into a domain error."""
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionError as EndpointUnreachable, HTTPClientError
 
+from .. import aws
 from ..errors import ServiceUnavailable
 
-_RETRY_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 4},
-    connect_timeout=3,
-    read_timeout=10,
-)
 THROTTLING_CODES = frozenset({
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -26,9 +19,6 @@ THROTTLING_CODES = frozenset({
     "InternalServerError",
     "ServiceUnavailable",
 })
-
-_lock = threading.Lock()
-_client: Any = None
 
 
 class _Deserializer(TypeDeserializer):
@@ -45,18 +35,7 @@ _deserializer = _Deserializer()
 
 def client() -> Any:
     """The process's DynamoDB client; honours AWS_ENDPOINT_URL(_DYNAMODB)."""
-    global _client
-    if _client is None:
-        with _lock:
-            if _client is None:
-                _client = boto3.session.Session().client("dynamodb", config=_RETRY_CONFIG)
-    return _client
-
-
-def reset_client() -> None:
-    """Drop the cached client (tests start a new mock, the CLI a new endpoint)."""
-    global _client
-    _client = None
+    return aws.client("dynamodb")
 
 
 def to_item(values: dict[str, Any]) -> dict[str, Any]:

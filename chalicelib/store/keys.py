@@ -81,12 +81,27 @@ def text_sort_key(value: str, record_id: int) -> str:
 DUE_SHARDS = 4
 
 
+def due_shard_pk(shard: int) -> str:
+    return f"DUE#{shard}"
+
+
 def due_pk(org: str, record_id: int) -> str:
-    return f"DUE#{(sum(org.encode()) + record_id) % DUE_SHARDS}"
+    return due_shard_pk((sum(org.encode()) + record_id) % DUE_SHARDS)
 
 
-def due_sk(follow_up_at: str, org: str, record_id: int) -> str:
-    return f"{follow_up_at}#{org}#{padded(record_id)}"
+def due_sk(due_at: str, org: str, record_id: int) -> str:
+    return f"{due_at}#{org}#{padded(record_id)}"
+
+
+def due_through(moment: str) -> str:
+    """The highest GSI3SK of anything due at or before `moment` (`$` sorts after `#`)."""
+    return f"{moment}$"
+
+
+def parse_due_sk(sk: str) -> tuple[str, int]:
+    """(org, record id) of a GSI3SK."""
+    _, org, record_id = sk.split("#")
+    return org, int(record_id)
 
 
 # GSI4: a kind's records narrowed by one attribute (log method, donor e-mail).
@@ -94,6 +109,11 @@ def kind_attribute_pk(org: str, kind: str, attribute: str, value: str) -> str:
     return f"ORG#{org}#{kind}#{attribute}#{value}"
 
 
-# GSI5: an org's contact-log entries whose follow-up is still open.
+# GSI5: an org's contact-log entries whose follow-up is still open, by occurred_at.
 def open_follow_up_pk(org: str) -> str:
     return f"ORG#{org}#LOG#OPEN"
+
+
+# GSI6: the same open follow-ups by due time: the follow-up queue.
+def follow_up_queue_pk(org: str) -> str:
+    return f"ORG#{org}#FOLLOWUP"

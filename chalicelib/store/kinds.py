@@ -44,12 +44,24 @@ def _contact_log_indexes(org: str, entry: dict[str, Any]) -> dict[str, str]:
         "GSI4SK": keys.sort_key(occurred, entry["id"]),
     }
     if follow_up_is_open(entry):
+        due = entry["follow_up_at"]
         out["GSI5PK"] = keys.open_follow_up_pk(org)
         out["GSI5SK"] = keys.sort_key(occurred, entry["id"])
-        if entry.get("follow_up_raised_for") != entry["follow_up_at"]:
+        out["GSI6PK"] = keys.follow_up_queue_pk(org)
+        out["GSI6SK"] = keys.sort_key(due, entry["id"])
+        if entry.get("follow_up_raised_for") != due:
             out["GSI3PK"] = keys.due_pk(org, entry["id"])
-            out["GSI3SK"] = keys.due_sk(entry["follow_up_at"], org, entry["id"])
+            out["GSI3SK"] = keys.due_sk(sweep_due_at(entry), org, entry["id"])
     return out
+
+
+def sweep_due_at(entry: dict[str, Any]) -> str:
+    """When the sweep should next look at an open, unraised follow-up: its date, or the end
+    of a sweep's lease on that date (a sweep that died mid-raise is retried after it)."""
+    due = entry["follow_up_at"]
+    if entry.get("raising_for") == due and entry.get("raising_until", "") > due:
+        return entry["raising_until"]
+    return due
 
 
 def _donation_indexes(org: str, donation: dict[str, Any]) -> dict[str, str]:

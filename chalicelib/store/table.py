@@ -5,7 +5,7 @@ from botocore.exceptions import ClientError
 
 from . import dynamo
 
-INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
+INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5", "GSI6")
 TTL_ATTRIBUTE = "expires_at"
 
 

@@ -1,0 +1,1 @@
+"""Non-HTTP Lambda entry points (thin handlers over chalicelib)."""
