@@ -14,7 +14,7 @@ from tests.conftest import assert_problem, new_donor, new_log, walk
 
 LOGS = "/api/v1/contact-logs"
 FIELDS = {"id", "donor_id", "contact_method", "occurred_at", "notes", "follow_up_at",
-          "follow_up_completed_at", "recorded_by_id", "created_at", "updated_at"}
+          "follow_up_completed_at", "recorded_by_id", "follow_up_raised_at", "created_at", "updated_at"}
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain import donations, donors
+from ...domain import donations, donors, follow_ups
 from ...domain.lifecycle import Page
 
 
@@ -25,8 +25,14 @@ def contact_log(entry: dict[str, Any]) -> dict[str, Any]:
         "follow_up_at": entry.get("follow_up_at"),
         "follow_up_completed_at": entry.get("follow_up_completed_at"),
         "recorded_by_id": _id(entry.get("recorded_by_id")),
+        "follow_up_raised_at": entry.get("follow_up_raised_at"),
         **_stamps(entry),
     }
+
+
+def queued(entry: dict[str, Any], clock: follow_ups.Clock) -> dict[str, Any]:
+    """A follow-up in the queue: its entry, and the window it falls in."""
+    return {**contact_log(entry), "window": clock.window_of(entry["follow_up_at"])}
 
 
 def donor(record: dict[str, Any]) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any, Callable
 
 from chalice import Response
 
 from ... import auth
-from ...domain import contact_logs, donations, donors, lifecycle
+from ...domain import contact_logs, donations, donors, follow_ups, lifecycle, timestamps
 from ...errors import BadRequest, FieldError, NotFound
 from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_body, json_response, query
 from . import problems, render, schemas
@@ -28,8 +29,8 @@ SEARCH_MAX = 200
 
 def record_id(raw: str, label: str) -> int:
     """A path id; anything that is not a positive integer names no record (404)."""
-    number = lifecycle.whole_number(raw)
-    if number is None or not 1 <= number <= lifecycle.MAX_ID:
+    number = lifecycle.record_number(raw)
+    if number is None:
         raise NotFound(f"{label} {raw} does not exist.")
     return number
 
@@ -78,6 +79,7 @@ class Resource:
     patch_schema: type[schemas.Body]
     render: Callable[[dict[str, Any]], dict[str, Any]]
     parse_id: Callable[[str, str], Any] = record_id
+    recorded_by: bool = False      # stamp the key's team member as `recorded_by_id` on create
 
 
 def declare(resource: Resource, list_params: tuple[str, ...],
@@ -93,6 +95,8 @@ def declare(resource: Resource, list_params: tuple[str, ...],
     def create_record(call: Call) -> Response:
         body = json_body(call.request)
         fields = resource.create_schema.parse(body)
+        if resource.recorded_by:
+            fields["recorded_by_id"] = call.principal.team_member_id
         created = resource.service.create(call.org, fields, idempotency(call, collection, body))
         record = created.record
         headers = {**etag(record), "Location": f"{collection}/{record['id']}"}
@@ -161,7 +165,7 @@ def _donor_ref(raw: str, label: str) -> str:
 
 
 declare(Resource("/contact-logs", contact_logs.LABEL, contact_logs, schemas.ContactLogCreate,
-                 schemas.ContactLogPatch, render.contact_log),
+                 schemas.ContactLogPatch, render.contact_log, recorded_by=True),
         ("donor_id", "method", "follow_up"), _search_contact_logs)
 declare(Resource("/donors", donors.LABEL, donors, schemas.DonorFields, schemas.DonorFields,
                  render.donor, parse_id=_donor_ref),
@@ -176,3 +180,71 @@ def donor_activity(call: Call, record: str) -> Response:
     """The donor's contact logs and donations merged, newest first (the app's Activity view)."""
     limit, cursor = page_params(query(call.request, ("limit", "cursor")))
     return json_response(render.page(donors.collection(call.org, record, limit, cursor), render.activity))
+
+
+# ---- the follow-up queue ---------------------------------------------------------------
+
+QUEUE_PARAMS = ("window", "due_after", "due_before", "tz", "donor_id", "recorded_by_id", "limit", "cursor")
+
+
+def _invalid(name: str, message: str) -> BadRequest:
+    return BadRequest(f"{name} {message}.", [FieldError(name, message)])
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def _queue_position(cursor: str | None) -> tuple[datetime, str | None]:
+    """Later pages keep the first page's `now` (`<epoch ms>.<cursor>`), so windows stay put."""
+    if cursor is None:
+        return timestamps.utcnow(), None
+    millis, _, inner = cursor.partition(".")
+    number = lifecycle.whole_number(millis)
+    if number is None or number > 253402300799999 or not inner:
+        raise _invalid("cursor", "is not a cursor this list issued; start again without it")
+    return _EPOCH + number * _MILLISECOND, inner  # integer arithmetic: exactly the ms it was given
+
+
+def _moment(params: dict[str, str], name: str, zone: Any) -> str | None:
+    if name not in params:
+        return None
+    try:
+        return timestamps.format_timestamp(timestamps.parse_in_zone(params[name], zone))
+    except ValueError as exc:
+        raise _invalid(name, str(exc)) from None
+
+
+@routes.route(PREFIX + "/follow-ups", "GET", auth.READ)
+def follow_up_queue(call: Call) -> Response:
+    """Open follow-ups across donors, by due time, with counts per window (docs/api.md)."""
+    params = query(call.request, QUEUE_PARAMS)
+    limit, cursor = page_params(params)
+    as_of, cursor = _queue_position(cursor)
+    try:
+        zone = timestamps.time_zone(params.get("tz", "UTC"))
+    except ValueError as exc:
+        raise _invalid("tz", str(exc)) from None
+    window = _choice(params, "window", follow_ups.WINDOWS)
+    due_after, due_before = _moment(params, "due_after", zone), _moment(params, "due_before", zone)
+    if window and (due_after or due_before):
+        raise _invalid("window", "cannot be combined with due_after or due_before")
+    if due_after and due_before and due_after > due_before:
+        raise _invalid("due_after", "must not be later than due_before")
+    recorder = None
+    if "recorded_by_id" in params:
+        recorder = lifecycle.record_number(params["recorded_by_id"])
+        if recorder is None:
+            raise _invalid("recorded_by_id", "must be a team member id (a positive integer)")
+    donor = donors.resolve_id(call.org, params["donor_id"]) if "donor_id" in params else None
+    clock = follow_ups.Clock.at(as_of, zone)
+    found = follow_ups.queue(call.org, clock, window=window, due_after=due_after, due_before=due_before,
+                             donor_id=donor, recorder_id=recorder, limit=limit, cursor=cursor)
+    body = render.page(found.page, lambda entry: render.queued(entry, clock))
+    if body["next_cursor"]:
+        # Not int(timestamp() * 1000): that float product can fall a hair short of a whole
+        # millisecond, and page 2 would then run a millisecond earlier than page 1.
+        body["next_cursor"] = f"{(as_of - _EPOCH) // _MILLISECOND}.{body['next_cursor']}"
+    body.update(counts=found.counts, now=clock.now, today_ends_at=clock.today_ends_at,
+                time_zone=clock.time_zone)
+    return json_response(body)
