@@ -1,14 +1,26 @@
-"""Composition root: the Chalice app, each face's routes, and the error middleware."""
+"""Composition root: the Chalice app, each face's routes, the error middleware and the
+scheduled follow-up sweep (a plain Lambda function; each stack in infra/ schedules it)."""
 import logging
 
 from chalice import Chalice
 
 from chalicelib.faces import http
 from chalicelib.faces.together import routes as together
+from chalicelib.faces.givebutter import routes as givebutter
+from chalicelib.faces.mpdx import routes as mpdx
+from functions import sweep
 
 app = Chalice(app_name="donor-relations-api")
 app.log.setLevel(logging.INFO)
 logging.getLogger("donor_api").setLevel(logging.INFO)
 app.register_blueprint(together.blueprint)
+app.register_blueprint(givebutter.blueprint)
+app.register_blueprint(mpdx.blueprint)
 http.add_method_fallbacks(app)
 app.register_middleware(http.error_middleware(fallback=together.FACE), "http")
+
+
+@app.lambda_function(name="follow_up_sweep")
+def follow_up_sweep(event, context):
+    """Chalice names a function's handler after the view (`app.follow_up_sweep`)."""
+    return sweep.handler(event, context)

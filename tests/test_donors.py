@@ -30,6 +30,8 @@ EVERY_FIELD = {
     "is_anon": True,
     "salutation": "Dear Jane",
     "addressee": "Dr. Jane Doe",
+    "status": "Partner - Financial",
+    "notes": "Prefers e-mail.",
 }
 SERVER_FIELDS = {"id", "sort_name", "contact_log_count", "donation_count", "created_at", "updated_at"}
 

@@ -1,4 +1,10 @@
-"""Contact-log entries: the contacts staff had with a donor, with an optional follow-up."""
+"""Contact-log entries: the contacts staff had with a donor, with an optional follow-up.
+
+An entry may also carry an `activity_type`, a finer kind than its contact method (the
+vocabulary of Givebutter's contact activities: a `volunteer_activity` is an `OTHER`
+contact), and a `subject` and `timezone`. The type always agrees with the method: a new
+type moves the method, and a method moved away from the type drops the type.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -7,13 +13,66 @@ from ..store import keys
 from ..store.context import records
 from ..store.kinds import CONTACT_LOG
 from ..store.records import Eq, Filter, Page
-from . import donors, lifecycle
-from ..errors import ValidationFailed
+from . import donors, follow_ups, lifecycle
+from ..errors import NotFound, ValidationFailed
 
 LABEL = "Contact log entry"
 METHODS = ("PHONE", "MEETING", "EMAIL", "LETTER", "SMS", "OTHER")
 NOTES_MAX = 5000
-EDITABLE = ("donor_id", "contact_method", "occurred_at", "notes", "follow_up_at", "follow_up_completed_at")
+SUBJECT_MAX = 255
+TIMEZONE_MAX = 255
+EDITABLE = ("donor_id", "contact_method", "occurred_at", "notes", "follow_up_at", "follow_up_completed_at",
+            "activity_type", "subject", "timezone")
+
+# Each activity type is a kind of one contact method...
+ACTIVITY_TYPE_METHODS = {
+    "email": "EMAIL",
+    "meeting": "MEETING",
+    "note": "OTHER",
+    "phone_call": "PHONE",
+    "sms": "SMS",
+    "completed_task": "OTHER",
+    "volunteer_activity": "OTHER",
+}
+ACTIVITY_TYPES = tuple(ACTIVITY_TYPE_METHODS)
+# ...and an entry without a type of its own reads as its method's usual type.
+METHOD_ACTIVITY_TYPES = {
+    "PHONE": "phone_call",
+    "MEETING": "meeting",
+    "EMAIL": "email",
+    "SMS": "sms",
+    "LETTER": "note",
+    "OTHER": "note",
+}
+# A donor's entries read in one go (activity lists count and page them in memory):
+# items of the donor's timeline evaluated per Query.
+_DONOR_READ_BATCH = 1000
+
+
+def activity_type(entry: dict[str, Any]) -> str:
+    """The entry's activity type: its own, or its contact method's usual one."""
+    own = entry.get("activity_type")
+    if own and ACTIVITY_TYPE_METHODS.get(own) == entry.get("contact_method"):
+        return own
+    return METHOD_ACTIVITY_TYPES[entry["contact_method"]]
+
+
+def _reconciled(entry: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Make `activity_type` and `contact_method` agree after `changes` were applied."""
+    kind = entry.get("activity_type")
+    if kind is None:
+        return entry
+    if kind not in ACTIVITY_TYPE_METHODS:
+        raise ValidationFailed.on("activity_type", f"must be one of {', '.join(ACTIVITY_TYPES)}")
+    method = ACTIVITY_TYPE_METHODS[kind]
+    if "activity_type" in changes and changes.get("contact_method") is None:
+        return {**entry, "contact_method": method}  # a new type moves the method
+    if entry.get("contact_method") != method:
+        if "activity_type" in changes:
+            raise ValidationFailed.on("activity_type", f"{kind} is a kind of {method}, "
+                                                       f"not {entry.get('contact_method')}")
+        return {k: v for k, v in entry.items() if k != "activity_type"}  # the type no longer holds
+    return entry
 
 
 def _checked(entry: dict[str, Any]) -> dict[str, Any]:
@@ -28,36 +87,79 @@ def _checked(entry: dict[str, Any]) -> dict[str, Any]:
                                            f"(got {len(entry['notes'])})")
     if entry.get("follow_up_completed_at") and not entry.get("follow_up_at"):
         raise ValidationFailed.on("follow_up_completed_at", "there is no follow_up_at to complete")
+    for name, most in (("subject", SUBJECT_MAX), ("timezone", TIMEZONE_MAX)):
+        if entry.get(name) is not None and len(entry[name]) > most:
+            raise ValidationFailed.on(name, f"must be at most {most} characters (got {len(entry[name])})")
     return {k: v for k, v in entry.items() if v is not None}
 
 
 def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
     entry = donors.with_donor_resolved(org, fields)
-    return lifecycle.create(org, CONTACT_LOG, _checked(entry), idempotency=idempotency)
+    return lifecycle.create(org, CONTACT_LOG, _checked(_reconciled(entry, entry)), idempotency=idempotency)
 
 
-def get(org: str, entry_id: int) -> dict[str, Any]:
-    return lifecycle.fetch(org, CONTACT_LOG, entry_id, LABEL)
+def _of_donor(entry: dict[str, Any], donor_id: int | None) -> dict[str, Any]:
+    """The entry, if it belongs to `donor_id` (when given); another donor's entry is not found."""
+    if donor_id is not None and entry["donor_id"] != donor_id:
+        raise NotFound(f"{LABEL} {entry['id']} does not exist.")
+    return entry
 
 
-def update(org: str, entry_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+def get(org: str, entry_id: int, *, donor_id: int | None = None) -> dict[str, Any]:
+    return _of_donor(lifecycle.fetch(org, CONTACT_LOG, entry_id, LABEL), donor_id)
+
+
+def update(org: str, entry_id: int, changes: dict[str, Any], expected_version: int | None, *,
+           donor_id: int | None = None) -> dict[str, Any]:
+    """Apply `changes`; with `donor_id`, only to an entry of that donor (404 otherwise)."""
     changes = donors.with_donor_resolved(org, changes)
 
     def merge(old: dict[str, Any]) -> dict[str, Any]:
-        new = {**old, **changes}
+        _of_donor(old, donor_id)
+        new = _reconciled({**old, **changes}, changes)
         if ("follow_up_at" in changes and changes["follow_up_at"] is None
                 and "follow_up_completed_at" not in changes):
             new["follow_up_completed_at"] = None  # clearing the follow-up clears its completion
         elif (changes.get("follow_up_at") and changes["follow_up_at"] != old.get("follow_up_at")
               and "follow_up_completed_at" not in changes):
             new["follow_up_completed_at"] = None  # a moved date is a new, open follow-up
+        if new.get("follow_up_at") != old.get("follow_up_at"):
+            # A new date is a new follow-up: raised again when it falls due, even if it
+            # returns to a date that was raised before.
+            for sweep_state in follow_ups.SWEEP_STATE:
+                new.pop(sweep_state, None)
+            new[follow_ups.ARMINGS] = old.get(follow_ups.ARMINGS, 0) + 1
         return _checked(new)
 
     return lifecycle.update(org, CONTACT_LOG, entry_id, LABEL, merge, expected_version)
 
 
-def delete(org: str, entry_id: int, expected_version: int | None) -> None:
-    lifecycle.delete(org, CONTACT_LOG, entry_id, LABEL, expected_version)
+def delete(org: str, entry_id: int, expected_version: int | None, *, donor_id: int | None = None) -> None:
+    """Soft delete (idempotent); with `donor_id`, only an entry of that donor (404 otherwise)."""
+    if donor_id is None:
+        lifecycle.delete(org, CONTACT_LOG, entry_id, LABEL, expected_version)
+        return
+    lifecycle.delete(org, CONTACT_LOG, entry_id, LABEL, expected_version,
+                     refuse=lambda old: None if old["donor_id"] == donor_id
+                     else NotFound(f"{LABEL} {entry_id} does not exist."),
+                     condition=("donor_id = :donor", {":donor": donor_id}))
+
+
+def of_donor(org: str, donor_id: int) -> list[dict[str, Any]]:
+    """Every live entry of a live donor, newest first (404 when the donor is not).
+
+    One Query over the donor's timeline (GSI1) per `_DONOR_READ_BATCH` timeline items
+    (entries and donations) or per 1 MB read, whichever comes first: one call for
+    almost every donor.
+    """
+    entries: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = donors.collection(org, donor_id, _DONOR_READ_BATCH, cursor, kinds=(CONTACT_LOG.name,))
+        entries += page.items
+        if page.next_cursor is None:
+            return entries
+        cursor = page.next_cursor
 
 
 def search(org: str, *, donor: Any = None, method: str | None = None, open_follow_up: bool = False,

@@ -5,12 +5,13 @@ another system, by its `external_id` (unique within the org).
 """
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Iterable
 
 from ..store import keys
 from ..store.context import records
 from ..store.kinds import DONOR
-from ..store.records import AnyOf, Contains, Eq, Filter, OneOf, Page
+from ..store.records import AnyOf, Contains, Eq, Filter, Missing, OneOf, Page
 from . import lifecycle
 from ..errors import Conflict, NotFound, ValidationFailed
 
@@ -21,9 +22,23 @@ EDITABLE = (
     "is_org", "prefix", "first_name", "middle_name", "last_name", "suffix", "nick_name",
     "org_name", "job_title", "email", "phone", "street", "city", "state", "postal_code",
     "country", "external_id", "birthday", "is_deceased", "is_anon", "salutation", "addressee",
+    "status", "notes",
 )
 EXTERNAL_ID_MAX = 128
-SEARCHED = ("first_name", "last_name", "nick_name", "org_name", "email", "external_id")
+NOTES_MAX = 5000
+# What a text search (Together `q`, MPDX `filter[wildcard_search]`) looks in, lower-cased.
+SEARCHED = ("sort_name", "first_name", "last_name", "nick_name", "org_name", "email", "external_id",
+            "phone", "notes")
+
+# Where the donor stands in the relationship (MPDX's contact statuses). No status is allowed.
+ACTIVE_STATUSES = (
+    "Never Contacted", "Ask in Future", "Cultivate Relationship", "Contact for Appointment",
+    "Appointment Scheduled", "Call for Decision", "Partner - Financial", "Partner - Special",
+    "Partner - Pray",
+)
+HIDDEN_STATUSES = ("Not Interested", "Unresponsive", "Never Ask", "Research Abandoned", "Expired Referral")
+STATUSES = ACTIVE_STATUSES + HIDDEN_STATUSES
+ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
 
 
 def resolve_id(org: str, ref: Any) -> int:
@@ -74,9 +89,37 @@ def _derive(fields: dict[str, Any]) -> dict[str, Any]:
         if not first and not last and not out.get("org_name"):
             raise ValidationFailed.on("last_name", "a person needs a first_name or a last_name")
         sort_name = ", ".join(p for p in (last, first) if p) or out["org_name"]
+    if out.get("status") is not None and out["status"] not in STATUSES:
+        raise ValidationFailed.on("status", f"must be one of {', '.join(STATUSES)}, or null")
     out["sort_name"] = sort_name
-    out["search_text"] = " ".join(str(out[f]).lower() for f in SEARCHED if out.get(f))
+    searched = [str(out[f]).lower() for f in SEARCHED if out.get(f)]
+    phone_digits = _digits(out.get("phone") or "")
+    if phone_digits:  # so that "555-0100" finds "+1 555 0100" by its digits
+        searched.append(phone_digits)
+    out["search_text"] = " ".join(searched)
     return out
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isascii() and c.isdigit())
+
+
+_PHONE_LIKE = re.compile(r"^[\d\s()+./-]+$")
+
+
+def text_filter(text: str) -> Filter:
+    """Matches donors whose search text holds `text` (any case); a query that looks like a
+    phone number also matches by its digits alone (`555-0100` finds `+1 555 0100`)."""
+    lowered = Contains("search_text", text.lower())
+    digits = _digits(text)
+    if _PHONE_LIKE.match(text) and len(digits) >= 3 and digits != text.strip():
+        return AnyOf(((lowered,), (Contains("search_text", digits),)))
+    return lowered
+
+
+def deletable(donor: dict[str, Any]) -> bool:
+    """Whether `delete` would delete this donor (the rule every face shows and applies)."""
+    return _history_refusal(donor) is None
 
 
 def _guards(donor: dict[str, Any]) -> list[lifecycle.Guard]:
@@ -125,6 +168,8 @@ def _history_refusal(donor: dict[str, Any]) -> Exception | None:
 
 
 def delete(org: str, ref: Any, expected_version: int | None) -> None:
+    """Soft delete, refused (409) while the donor has contact logs or donations (every face
+    applies this one rule; `deletable` shows it); deleting a deleted donor succeeds again."""
     lifecycle.delete(org, DONOR, resolve_id(org, ref), LABEL, expected_version,
                      guards=_guards, refuse=_history_refusal, condition=(_NO_HISTORY, {":zero": 0}))
 
@@ -143,9 +188,9 @@ def search(org: str, *, text: str | None, email: str | None, newest_name_last: b
     if external_id is not None:
         donor = by_external_id(org, external_id)
         matches = donor and (not email or (donor.get("email") or "").lower() == email.lower()) \
-            and (not text or text.lower() in donor.get("search_text", ""))
+            and (not text or _matches_text(donor, text))
         return Page([donor] if matches else [], None)
-    filters = [Contains("search_text", text.lower())] if text else []
+    filters = [text_filter(text)] if text else []
     if email:
         return records().query_page(
             index="GSI4", pk=keys.kind_attribute_pk(org, DONOR.name, "EMAIL", email.lower()),
@@ -155,6 +200,45 @@ def search(org: str, *, text: str | None, email: str | None, newest_name_last: b
         index="GSI2", pk=keys.kind_list_pk(org, DONOR.name), newest_first=newest_name_last,
         limit=limit, cursor=cursor, filters=filters,
     )
+
+
+def _matches_text(donor: dict[str, Any], text: str) -> bool:
+    """`text_filter`, in memory (for a donor already read)."""
+    search_text = donor.get("search_text", "")
+    digits = _digits(text)
+    return text.lower() in search_text or bool(
+        _PHONE_LIKE.match(text) and len(digits) >= 3 and digits in search_text)
+
+
+# What a list that shows donors by name needs of each (MPDX contacts): read as a projection.
+LISTED = ("id", "sort_name", "is_org", "status", *ADDRESS_FIELDS, "contact_log_count",
+          "donation_count", "created_at", "updated_at")
+
+
+def every_match(org: str, *, statuses: Iterable[str | None] | None = None, text: str | None = None,
+                descending: bool = False) -> list[dict[str, Any]]:
+    """Every live donor of the org matching the filters, by name (A→Z, or Z→A): their LISTED
+    fields, for lists that count exactly and page by offset.
+
+    `statuses` keeps donors with one of them (None in it: donors without a status); `text`
+    is a text search. One Query over the org's donor name index per MB of it (the filters
+    run in DynamoDB, so only matches travel).
+    """
+    filters: list[Filter] = []
+    if statuses is not None:
+        wanted = set(statuses)
+        named = tuple(s for s in STATUSES if s in wanted)
+        groups = ((OneOf("status", named),),) if named else ()
+        if None in wanted:
+            groups += ((Missing("status"),),)
+        if not groups:
+            return []
+        filters.append(AnyOf(groups) if len(groups) > 1 else groups[0][0])
+    if text:
+        filters.append(text_filter(text))
+    found = records().project(index="GSI2", pk=keys.kind_list_pk(org, DONOR.name), attributes=LISTED,
+                              filters=filters)  # in the index's order: by name, then id
+    return found[::-1] if descending else found
 
 
 def collection(org: str, ref: Any, limit: int, cursor: str | None, *,

@@ -62,6 +62,7 @@ DonorRef = Annotated[Union[StrictInt, Annotated[str, Field(max_length=128)]], Af
 Text = Annotated[str, Field(max_length=255)]
 LongText = Annotated[str, Field(max_length=contact_logs.NOTES_MAX)]
 Method = Literal[contact_logs.METHODS]  # type: ignore[valid-type]
+DonorStatus = Literal[donors.STATUSES]  # type: ignore[valid-type]
 PaymentMethod = Literal[donations.PAYMENT_METHODS]  # type: ignore[valid-type]
 Amount = Union[Decimal, StrictInt, Annotated[str, Field(max_length=40)]]
 
@@ -114,7 +115,7 @@ _SERVER_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "delete
 
 
 class ContactLogCreate(Body):
-    READ_ONLY = _SERVER_FIELDS | {"recorded_by_id"}
+    READ_ONLY = _SERVER_FIELDS | {"recorded_by_id", "follow_up_raised_at"}
     donor_id: DonorRef
     contact_method: Method
     occurred_at: Timestamp
@@ -157,6 +158,8 @@ class DonorFields(Body):
     is_anon: StrictBool | None = None
     salutation: Text | None = None
     addressee: Text | None = None
+    status: DonorStatus | None = None  # null clears it
+    notes: Annotated[str, Field(max_length=donors.NOTES_MAX)] | None = None
 
 
 class DonationCreate(Body):

@@ -1,0 +1,149 @@
+"""Routes of the Givebutter face: a contact's activities, which are its contact-log entries.
+
+`{contact}` is the donor's integer id, `{activity}` the entry's. Views only parse, call the
+contact-log service and shape the reply; every error leaves in Givebutter's shape.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from chalice import Response
+
+from ... import auth
+from ...domain import contact_logs, lifecycle
+from ...errors import FieldError, NotFound, ValidationFailed
+from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_body, json_response, query
+from . import errors, render, schemas, team
+
+PREFIX = "/v1"
+COLLECTION = PREFIX + "/contacts/{contact}/activities"
+ITEM = COLLECTION + "/{activity}"
+FACE = Face("givebutter", errors.render, bearer_token)
+routes = FaceRoutes(FACE)
+blueprint = routes.blueprint
+
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+# ---- request helpers -------------------------------------------------------------------
+
+def _path_id(raw: str, what: str) -> int:
+    """A path id; anything that is not a positive integer names nothing (404)."""
+    number = lifecycle.record_number(raw)
+    if number is None:
+        raise NotFound(f"{what} {raw[:40]} not found.")
+    return number
+
+
+@contextmanager
+def _givebutter_terms(missing: str) -> Iterator[None]:
+    """The domain's errors in this face's words: its field names, its resource names."""
+    try:
+        yield
+    except NotFound:
+        raise NotFound(missing) from None
+    except ValidationFailed as failed:
+        fields = [FieldError(schemas.FACE_NAMES.get(e.field, e.field), e.message) for e in failed.errors]
+        messages = [FieldError(e.field, e.message if e.message.startswith("The ")
+                               else f"The {e.field} field {e.message}.") for e in fields]
+        raise ValidationFailed(failed.detail, messages) from None
+
+
+def _positive(params: dict[str, str], name: str, default: int, most: int | None = None) -> int:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    number = lifecycle.whole_number(raw)
+    if number is None or number < 1 or (most is not None and number > most):
+        limit = f"between 1 and {most}" if most else "at least 1"
+        raise ValidationFailed.on(name, f"The {name} field must be an integer {limit}.")
+    return number
+
+
+def _base_url(call: Call) -> str:
+    """This list's absolute URL as the client called it (Laravel's `meta.path`)."""
+    request = call.request
+    path = request.context.get("path") or request.path
+    host = request.headers.get("host")
+    if not host:
+        return path
+    scheme = (request.headers.get("x-forwarded-proto") or "http").split(",")[0].strip()
+    return f"{scheme}://{host}{path}"
+
+
+def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [render.activity(entry, team.member(call.org, entry.get("recorded_by_id"))) for entry in entries]
+
+
+# ---- views -----------------------------------------------------------------------------
+
+@routes.route(COLLECTION, "GET", auth.READ)
+def list_activities(call: Call, contact: str) -> Response:
+    """Newest first; `type` filters; `page`/`per_page` as Laravel pages (exact `total`)."""
+    params = query(call.request, ("type", "page", "per_page"))
+    wanted = params.get("type")
+    if wanted is not None and wanted not in contact_logs.ACTIVITY_TYPES:
+        raise ValidationFailed.on("type", f"The selected type is invalid; use one of "
+                                          f"{', '.join(contact_logs.ACTIVITY_TYPES)}.")
+    page = _positive(params, "page", 1)
+    per_page = _positive(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    donor_id = _path_id(contact, "Contact")
+    with _givebutter_terms(f"Contact {contact} not found."):
+        entries = contact_logs.of_donor(call.org, donor_id)
+    if wanted is not None:
+        entries = [e for e in entries if contact_logs.activity_type(e) == wanted]
+    start = (page - 1) * per_page
+    shown = entries[start:start + per_page] if start < len(entries) else []
+    keep = {name: params[name] for name in ("type", "per_page") if name in params}
+    return json_response(render.paginated(_rendered(call, shown), len(entries), page, per_page,
+                                          _base_url(call), keep))
+
+
+@routes.route(COLLECTION, "POST", auth.WRITE)
+def create_activity(call: Call, contact: str) -> Response:
+    donor_id = _path_id(contact, "Contact")
+    fields = schemas.ActivityCreate.parse(json_body(call.request))
+    if fields.get("occurred_at") is None:
+        fields["occurred_at"] = lifecycle.now()
+    fields = {**fields, "donor_id": donor_id, "recorded_by_id": call.principal.team_member_id}
+    with _givebutter_terms(f"Contact {contact} not found."):
+        created = contact_logs.create(call.org, fields).record
+    location = f"{PREFIX}/contacts/{donor_id}/activities/{created['id']}"
+    return json_response(_rendered(call, [created])[0], 201, {"Location": location})
+
+
+@routes.route(ITEM, "GET", auth.READ)
+def get_activity(call: Call, contact: str, activity: str) -> Response:
+    donor_id, entry_id = _path_id(contact, "Contact"), _path_id(activity, "Activity")
+    with _givebutter_terms(f"Activity {activity} not found."):
+        entry = contact_logs.get(call.org, entry_id, donor_id=donor_id)
+    return json_response(_rendered(call, [entry])[0])
+
+
+def _update(call: Call, contact: str, activity: str) -> Response:
+    donor_id, entry_id = _path_id(contact, "Contact"), _path_id(activity, "Activity")
+    changes = schemas.ActivityUpdate.parse(json_body(call.request))
+    with _givebutter_terms(f"Activity {activity} not found."):
+        entry = contact_logs.update(call.org, entry_id, changes, None, donor_id=donor_id)
+    return json_response(_rendered(call, [entry])[0])
+
+
+@routes.route(ITEM, "PUT", auth.WRITE)
+def replace_activity(call: Call, contact: str, activity: str) -> Response:
+    """Givebutter's documented update; like PATCH, it changes only the fields sent."""
+    return _update(call, contact, activity)
+
+
+@routes.route(ITEM, "PATCH", auth.WRITE)
+def patch_activity(call: Call, contact: str, activity: str) -> Response:
+    return _update(call, contact, activity)
+
+
+@routes.route(ITEM, "DELETE", auth.WRITE)
+def delete_activity(call: Call, contact: str, activity: str) -> Response:
+    donor_id, entry_id = _path_id(contact, "Contact"), _path_id(activity, "Activity")
+    with _givebutter_terms(f"Activity {activity} not found."):
+        contact_logs.delete(call.org, entry_id, None, donor_id=donor_id)
+    return empty_response()

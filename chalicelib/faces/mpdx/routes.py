@@ -1,0 +1,96 @@
+"""Routes of the MPDX face: the contacts list, one contact, and deleting one (JSON:API).
+
+Views negotiate the media type, parse, call the donor service and shape the document;
+errors leave as JSON:API error documents (errors.py).
+"""
+from __future__ import annotations
+
+from chalice import Response
+
+from ... import auth
+from ...domain import donors, lifecycle
+from ...errors import Conflict, NotFound
+from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_response
+from . import errors, media, params, render
+
+PREFIX = "/api/v2/organizations"
+CONTACTS = PREFIX + "/contacts"
+FACE = Face("mpdx", errors.render, bearer_token)
+routes = FaceRoutes(FACE)
+blueprint = routes.blueprint
+
+
+def document(body: dict) -> Response:
+    return json_response(body, content_type=media.JSONAPI)
+
+
+def negotiate(call: Call, *, write: bool = False) -> None:
+    media.check_content_type(call.request, has_body_semantics=write)
+    media.check_accept(call.request)
+
+
+def contact_id(raw: str) -> int:
+    """A contact id is the donor's id as a string; anything else names no contact (404)."""
+    number = lifecycle.record_number(raw)
+    if number is None:
+        raise NotFound(f"Contact {raw[:100]!r} does not exist.")
+    return number
+
+
+def _missing(contact: int) -> NotFound:
+    return NotFound(f"Contact {contact} does not exist.")
+
+
+@routes.route(CONTACTS, "GET", auth.READ)
+def list_contacts(call: Call) -> Response:
+    """Every matching donor is read (exact total_count) and the page is cut in memory."""
+    negotiate(call)
+    query = params.list_query(call.request)
+    if query.organizations is not None and call.org not in query.organizations:
+        matches = []  # only the caller's organisation has contacts here
+    else:
+        matches = donors.every_match(call.org, statuses=query.statuses, text=query.text,
+                                     descending=query.sort == "-name")
+    start = (query.page - 1) * query.per_page
+    page = matches[start:start + query.per_page]
+    return document({
+        "data": [render.contact(d, call.org) for d in page],
+        "meta": {
+            "pagination": {
+                "page": query.page,
+                "per_page": query.per_page,
+                "total_count": len(matches),
+                "total_pages": -(-len(matches) // query.per_page),
+            },
+            "sort": query.sort,
+            "filter": query.filters,
+        },
+    })
+
+
+@routes.route(CONTACTS + "/{record}", "GET", auth.READ)
+def get_contact(call: Call, record: str) -> Response:
+    negotiate(call)
+    params.single_values(call.request, ())
+    contact = contact_id(record)
+    try:
+        donor = donors.get(call.org, contact)
+    except NotFound:
+        raise _missing(contact) from None
+    return document({"data": render.contact(donor, call.org)})
+
+
+@routes.route(CONTACTS + "/{record}", "DELETE", auth.WRITE)
+def delete_contact(call: Call, record: str) -> Response:
+    """204, and 204 again for a contact already deleted (idempotent, as on every face);
+    409 with nothing changed when the donor has history (allow_deletion false)."""
+    negotiate(call, write=True)
+    params.single_values(call.request, ())
+    contact = contact_id(record)
+    try:
+        donors.delete(call.org, contact, None)
+    except NotFound:
+        raise _missing(contact) from None
+    except Conflict as refused:
+        raise Conflict(f"Contact {contact} cannot be deleted (allow_deletion is false): {refused.detail}") from None
+    return empty_response()
