@@ -1,27 +1,38 @@
-# `make run` serves the API locally on an embedded DynamoDB; `make test` runs every test.
+# `make run` serves the API locally on an embedded DynamoDB; `make test` runs every test;
+# `make synth` writes the CloudFormation templates of infra/deployments.json to infra/cdk.out.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# aws-cdk-lib is ~430 MB: only the infra tests and `make synth` need it, not `make run`.
+INFRA_STAMP := $(VENV)/.installed-infra
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench synth clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	# chalice 1.34 requires pip < 26.3: upgrading past it would only be undone again.
+	$(PY) -m pip install --quiet --upgrade "pip<26.3"
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+$(INFRA_STAMP): $(STAMP) infra/requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt -r infra/requirements.txt
+	touch $(INFRA_STAMP)
+
+install: $(INFRA_STAMP)
 
 run: $(STAMP)
 	$(PY) -m tools.run_local
 
-test: $(STAMP)
+test: $(INFRA_STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) -m bench.run
 
+synth: $(INFRA_STAMP)
+	$(PY) infra/app.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache infra/cdk.out infra/chalice.out
