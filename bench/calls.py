@@ -29,7 +29,7 @@ P = "/api/v1"
 EXTERNAL_ID = "ext-donor-0001"
 BUDGET = 1  # §9: one round trip per record operation (a transaction counts as one) or list page
 COLD_PATH = {"GetItem APIKEY", "UpdateItem COUNTER"}  # key lookup and id-block reservation
-STATUS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 204}
+STATUS = {"GET": 200, "POST": 201, "PUT": 200, "PATCH": 200, "DELETE": 204}
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Row:
 
     @property
     def budget(self) -> str:
-        kind = {"POST": "create", "PATCH": "update", "DELETE": "delete"}.get(self.method)
+        kind = {"POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}.get(self.method)
         if kind is None:
             kind = "get" if self.route.endswith("}") else "list page"
         return f"{BUDGET} ({kind})"
@@ -113,16 +113,22 @@ def seed(api: Api) -> dict[str, Any]:
     spare_donor = api.call("POST", f"{P}/donors", {"org_name": "Spare Trust", "is_org": True})
     log = {"donor_id": donor["id"], "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00.000Z"}
     first_log = api.call("POST", f"{P}/contact-logs", {**log, "follow_up_at": "2026-06-25T00:00:00.000Z"})
-    api.call("POST", f"{P}/contact-logs", {**log, "contact_method": "EMAIL"})
+    api.call("POST", f"{P}/contact-logs", {**log, "contact_method": "EMAIL", "follow_up_at": "2099-01-01"})
     spare_log = api.call("POST", f"{P}/contact-logs", log)
     gift = {"donor_id": donor["id"], "amount": "25.00", "received_at": "2026-06-01"}
     first_gift = api.call("POST", f"{P}/donations", gift)
     spare_gift = api.call("POST", f"{P}/donations", {**gift, "amount": "10.00"})
     cursors = {path: api.call("GET", f"{P}/{path}?limit=1", scope="READ")["next_cursor"]
                for path in ("contact-logs", "donors", "donations")}
+    cursors["follow-ups"] = api.call("GET", f"{P}/follow-ups?limit=1", scope="READ")["next_cursor"]
     cursors["activity"] = api.call("GET", f"{P}/donors/{donor['id']}/activity?limit=1",
                                    scope="READ")["next_cursor"]
+    activities = f"/v1/contacts/{donor['id']}/activities"
+    activity = api.call("POST", activities, {"type": "volunteer_activity", "note": "Helped at the gala"})
+    spare_activity = api.call("POST", activities, {"type": "note", "note": "Spare"})
+    childless = api.call("POST", f"{P}/donors", {"first_name": "Solo", "last_name": "Donor"})
     return {"donor": donor["id"], "spare_donor": spare_donor["id"], "log": first_log["id"],
+            "activity": activity["id"], "spare_activity": spare_activity["id"], "childless": childless["id"],
             "spare_log": spare_log["id"], "gift": first_gift["id"], "spare_gift": spare_gift["id"],
             "cursor": cursors}
 
@@ -131,6 +137,12 @@ def scenarios(s: dict[str, Any]) -> list[Scenario]:
     logs, donors, gifts = f"{P}/contact-logs", f"{P}/donors", f"{P}/donations"
     log_item, donor_item, gift_item = logs + "/{record}", donors + "/{record}", gifts + "/{record}"
     activity = donors + "/{record}/activity"
+    queue = f"{P}/follow-ups"
+    gb_list, gb_item = "/v1/contacts/{contact}/activities", "/v1/contacts/{contact}/activities/{activity}"
+    gb_activities = f"/v1/contacts/{s['donor']}/activities"
+    contacts = "/api/v2/organizations/contacts"
+    contact_item = contacts + "/{record}"
+    jsonapi = {"Accept": "application/vnd.api+json", "Content-Type": "application/vnd.api+json"}
     new_log = {"donor_id": s["donor"], "contact_method": "MEETING", "occurred_at": "2026-06-11T09:00:00.000Z"}
     new_gift = {"donor_id": s["donor"], "amount": "40.00", "received_at": "2026-06-02"}
     S = Scenario
@@ -168,6 +180,25 @@ def scenarios(s: dict[str, Any]) -> list[Scenario]:
         S("GET", activity, "activity page", f"{donors}/{s['donor']}/activity"),
         S("GET", activity, "activity page, donor as external_id", f"{donors}/{EXTERNAL_ID}/activity"),
         S("GET", activity, "activity page 2 (cursor)", f"{donors}/{s['donor']}/activity?limit=1&cursor={s['cursor']['activity']}"),
+        S("GET", queue, "queue page (+ window counts)", queue),
+        S("GET", queue, "queue page, window=overdue, tz", f"{queue}?window=overdue&tz=America/New_York"),
+        S("GET", queue, "queue page, donor_id + recorded_by_id", f"{queue}?donor_id={s['donor']}&recorded_by_id=1"),
+        S("GET", queue, "queue page 2 (cursor)", f"{queue}?limit=1&cursor={s['cursor']['follow-ups']}"),
+        S("GET", gb_list, "list page (+ exact total)", gb_activities),
+        S("GET", gb_list, "list page, type + per_page", f"{gb_activities}?type=volunteer_activity&per_page=1"),
+        S("POST", gb_list, "create", gb_activities, {"type": "phone_call", "note": "Thanked them"}),
+        S("GET", gb_item, "get", f"{gb_activities}/{s['activity']}"),
+        S("PUT", gb_item, "put", f"{gb_activities}/{s['activity']}", {"subject": "Gala"}),
+        S("PATCH", gb_item, "patch", f"{gb_activities}/{s['activity']}", {"subject": "Gala night"}),
+        S("DELETE", gb_item, "delete", f"{gb_activities}/{s['spare_activity']}"),
+        S("GET", contacts, "list page (+ total_count)", contacts, headers=jsonapi),
+        S("GET", contacts, "list page, filter[status] + sort=-name",
+          f"{contacts}?filter[status]=active,null&sort=-name", headers=jsonapi),
+        S("GET", contacts, "list page, filter[wildcard_search]", f"{contacts}?filter[wildcard_search]=jane",
+          headers=jsonapi),
+        S("GET", contacts, "list page 2", f"{contacts}?page=2&per_page=1", headers=jsonapi),
+        S("GET", contact_item, "get", f"{contacts}/{s['donor']}", headers=jsonapi),
+        S("DELETE", contact_item, "delete", f"{contacts}/{s['childless']}", headers=jsonapi),
         S("GET", gifts, "list page", gifts),
         S("GET", gifts, "list page, donor_id", f"{gifts}?donor_id={s['donor']}"),
         S("GET", gifts, "list page 2 (cursor)", f"{gifts}?limit=1&cursor={s['cursor']['donations']}"),
@@ -202,13 +233,13 @@ def measure() -> tuple[list[Row], int]:
     from moto import mock_aws
 
     from app import app
-    from chalicelib import auth, config
+    from chalicelib import auth, aws, config
     from chalicelib.domain import organisations
     from chalicelib.faces.http import ROUTES
     from chalicelib.store import context, dynamo, table
 
     with mock_aws():
-        config.reset(), dynamo.reset_client(), context.reset(), auth.clear_cache()
+        config.reset(), aws.reset_clients(), context.reset(), auth.clear_cache()
         meter = Meter(dynamo.client())
         table.ensure_table(os.environ["TABLE_NAME"])
         organisations.create("acme", "Acme")
@@ -227,7 +258,7 @@ def measure() -> tuple[list[Row], int]:
                         raise SystemExit(f"bench/calls.py: {case.method} {case.url} was not warm: {cold}")
                     rows.append(row)
         scans = sum(call["op"] == "Scan" for call in meter.calls)
-        dynamo.reset_client(), context.reset(), auth.clear_cache()
+        aws.reset_clients(), context.reset(), auth.clear_cache()
     return rows, scans
 
 

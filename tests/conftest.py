@@ -6,6 +6,7 @@ above boto3.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import auth, config  # noqa: E402
+from chalicelib.aws import reset_clients  # noqa: E402
 from chalicelib.domain import organisations  # noqa: E402
 from chalicelib.store import context, dynamo, table  # noqa: E402
 
@@ -40,14 +42,30 @@ def aws():
     """A clean moto account with the table created; every cache forgotten."""
     with mock_aws():
         config.reset()
-        dynamo.reset_client()
+        reset_clients()
         context.reset()
         auth.clear_cache()
         table.ensure_table(os.environ["TABLE_NAME"])
         yield
-        dynamo.reset_client()
+        reset_clients()
         context.reset()
         auth.clear_cache()
+
+
+@contextmanager
+def dynamodb_calls():
+    """The names of the DynamoDB operations made inside the block, in order."""
+    calls: list[str] = []
+
+    def record(model, **_kwargs):
+        calls.append(model.name)
+
+    events = dynamo.client().meta.events
+    events.register("before-call.dynamodb.*", record, unique_id="test-dynamodb-meter")
+    try:
+        yield calls
+    finally:
+        events.unregister("before-call.dynamodb.*", unique_id="test-dynamodb-meter")
 
 
 @dataclass
@@ -224,6 +242,8 @@ def collection_of(path: str) -> str:
 
 def fill(path: str, ids: dict[str, str]) -> str:
     """The route's path with {record} replaced by the id of its collection's record."""
+    if "{record}" not in path:
+        return path
     filled = path.replace("{record}", ids[collection_of(path)])
     assert "{" not in filled, f"unfilled path parameter in {path}"
     return filled
@@ -232,6 +252,8 @@ def fill(path: str, ids: dict[str, str]) -> str:
 def request_for(route: RouteSpec, ids: dict[str, str]) -> tuple[str, dict | None]:
     """A request that the route would accept: its filled path and a valid body (or None)."""
     collection = collection_of(route.path)
+    if route.method == "GET" and "{" not in route.path:
+        return route.path, None  # a list (or the follow-up queue) needs no record
     assert collection in ids, f"no test record for {route_id(route)}: add one to the `records` fixture"
     path = fill(route.path, ids)
     if route.method == "POST":

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 
 import boto3
 import pytest
@@ -11,27 +10,13 @@ import app as _app  # noqa: F401  (registers every route into ROUTES)
 from chalicelib.domain import organisations
 from chalicelib.errors import ValidationFailed
 from chalicelib.faces.http import ROUTES
-from chalicelib.store import context, dynamo, keys
+from chalicelib.store import context, keys
 from chalicelib.store.kinds import CONTACT_LOG
-from tests.conftest import new_donation, new_donor, new_log
+from tests.conftest import dynamodb_calls, new_donation, new_donor, new_log
 
 P = "/api/v1"
 
 
-@contextmanager
-def dynamodb_calls():
-    """The names of the DynamoDB operations made inside the block, in order."""
-    calls: list[str] = []
-
-    def record(model, **_kwargs):
-        calls.append(model.name)
-
-    events = dynamo.client().meta.events
-    events.register("before-call.dynamodb.*", record, unique_id="test-store-meter")
-    try:
-        yield calls
-    finally:
-        events.unregister("before-call.dynamodb.*", unique_id="test-store-meter")
 
 
 def index_query(index: str, pk: str) -> list[dict]:
@@ -102,11 +87,31 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             page = call("GET", f"{P}/donors/{{record}}/activity", f"{P}/donors/{donor['id']}/activity?limit=1", org)
             call("GET", f"{P}/donors/{{record}}/activity",
                  f"{P}/donors/{donor['id']}/activity?limit=1&cursor={page.json['next_cursor']}", org)
+            queue = f"{P}/follow-ups"
+            for query in ("", "?window=overdue&tz=Europe/Berlin", f"?donor_id={donor['id']}&recorded_by_id=1",
+                          "?due_after=2026-06-01&due_before=2026-07-01"):
+                call("GET", queue, f"{queue}{query}", org)
+            activities = f"/v1/contacts/{donor['id']}/activities"
+            made = call("POST", "/v1/contacts/{contact}/activities", activities, org,
+                        {"type": "volunteer_activity", "note": "Helped at the gala", "subject": "Gala"}).json
+            for query in ("", "?type=volunteer_activity&page=1&per_page=1"):
+                call("GET", "/v1/contacts/{contact}/activities", f"{activities}{query}", org)
+            activity = "/v1/contacts/{contact}/activities/{activity}"
+            call("GET", activity, f"{activities}/{made['id']}", org)
+            call("PUT", activity, f"{activities}/{made['id']}", org, {"subject": "Gala night"})
+            call("PATCH", activity, f"{activities}/{made['id']}", org, {"type": "meeting"})
+            call("DELETE", activity, f"{activities}/{made['id']}", org)
+            contacts, jsonapi = "/api/v2/organizations/contacts", {"Content-Type": "application/vnd.api+json"}
+            for query in ("", "?filter[status]=active,null&sort=-name&page=1&per_page=1",
+                          "?filter[wildcard_search]=jane&filter[organization_id]=acme"):
+                call("GET", contacts, f"{contacts}{query}", org, headers=jsonapi)
+            call("GET", f"{contacts}/{{record}}", f"{contacts}/{donor['id']}", org, headers=jsonapi)
             call("DELETE", item, f"{P}/donors/{donor['id']}", org)  # refused: it has history
             call("DELETE", f"{P}/contact-logs/{{record}}", f"{P}/contact-logs/{log['id']}", org)
             call("DELETE", f"{P}/donations/{{record}}", f"{P}/donations/{gift['id']}", org)
             call("DELETE", item, f"{P}/donors/{donor['id']}", org)
             call("DELETE", item, f"{P}/donors/{spare['id']}", org)
+            call("DELETE", f"{contacts}/{{record}}", f"{contacts}/{spare['id']}", org, headers=jsonapi)  # again: 204
             call("GET", item, f"{P}/donors/999", org)
 
     assert {(r.method, r.path) for r in ROUTES} <= hit, "a route was not exercised"
