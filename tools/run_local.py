@@ -139,8 +139,9 @@ class IssuedKey:
     origin: str
 
 
-def ensure_key(org: str, scope: str, env_name: str) -> IssuedKey:
-    """The key named by `env_name` (created if missing), or a newly generated one."""
+def ensure_key(org: str, scope: str, env_name: str, member_id: int | None = None) -> IssuedKey:
+    """The key named by `env_name` (created if missing), or a newly generated one; a new key
+    belongs to `member_id`, so what it records carries that team member."""
     chosen = os.environ.get(env_name) or None
     if chosen:
         try:
@@ -153,7 +154,8 @@ def ensure_key(org: str, scope: str, env_name: str) -> IssuedKey:
                             f"{principal.org} on this endpoint; choose another value.")
             return IssuedKey(org, scope, chosen, principal.key_id, f"from {env_name}, already present")
     try:
-        key, record = auth.create_key(org, scope, label=f"make run ({env_name})", plaintext=chosen)
+        key, record = auth.create_key(org, scope, label=f"make run ({env_name})", plaintext=chosen,
+                                      team_member_id=member_id)
     except ValidationFailed as exc:
         raise Abort(f"{env_name}: {exc.errors[0].message if exc.errors else exc.detail}") from None
     except Conflict:
@@ -228,7 +230,9 @@ def seed() -> list[IssuedKey]:
     """Both organisations and their keys; data only when an organisation is new."""
     if _create_org("demo", "Demo Foundation"):
         seed_demo()
-    issued = [ensure_key("demo", auth.WRITE, "DEMO_WRITE_KEY"), ensure_key("demo", auth.READ, "DEMO_READ_KEY")]
+    staff = organisations.members("demo")
+    issued = [ensure_key("demo", auth.WRITE, "DEMO_WRITE_KEY", staff[0]["id"] if staff else None),
+              ensure_key("demo", auth.READ, "DEMO_READ_KEY")]
     if _create_org("other", "Other Trust"):
         seed_other()
     issued.append(ensure_key("other", auth.WRITE, "OTHER_WRITE_KEY"))

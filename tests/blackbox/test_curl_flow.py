@@ -123,11 +123,24 @@ def open_ids(server: Server) -> list[str]:
     return [entry["id"] for entry in page["data"]]
 
 
+def test_the_sweep_raises_the_seeded_overdue_follow_up_at_start(server):
+    deadline = time.monotonic() + START_TIMEOUT
+    while "[sweep] Follow-up due: Jane Doe" not in server.output():
+        assert time.monotonic() < deadline, f"the sweep raised nothing:\n{server.output()}"
+        time.sleep(0.2)
+    status, _, queue = server.call("GET", "/api/v1/follow-ups?window=overdue", DEMO_READ_KEY)
+    assert status == 200, queue
+    raised = [e for e in queue["data"] if e["follow_up_raised_at"]]
+    assert raised and raised[0]["notes"].startswith("Called about the spring appeal")
+    assert queue["counts"]["overdue"] >= 1
+
+
 def test_seed_curl_flow(server):
     status, headers, created = server.call("POST", "/api/v1/contact-logs", DEMO_WRITE_KEY, SEED_BODY)
     assert status == 201, created
     entry_id = created["id"]
-    assert created["contact_method"] == "PHONE" and created["recorded_by_id"] is None
+    # make run binds the demo WRITE key to the demo's team member: the entry records who logged it.
+    assert created["contact_method"] == "PHONE" and created["recorded_by_id"] == "1"
     assert headers["Location"].endswith(f"/api/v1/contact-logs/{entry_id}")
 
     assert entry_id in open_ids(server)
