@@ -45,6 +45,7 @@ def aws():
         reset_clients()
         context.reset()
         auth.clear_cache()
+        organisations.clear_member_cache()
         table.ensure_table(os.environ["TABLE_NAME"])
         yield
         reset_clients()

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib import auth
 from chalicelib.domain import organisations
-from chalicelib.faces.givebutter import team
 from chalicelib.faces.http import ROUTES
 from chalicelib.store import dynamo
 from tests.conftest import dynamodb_calls, new_donation, new_donor, new_log
@@ -32,9 +31,9 @@ GIVEBUTTER_ROUTES = [r for r in ROUTES if r.face == "givebutter"]
 
 @pytest.fixture(autouse=True)
 def _forget_members():
-    team.clear_cache()
+    organisations.clear_member_cache()
     yield
-    team.clear_cache()
+    organisations.clear_member_cache()
 
 
 # ---- helpers ---------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from .. import notify
-from ..errors import NotFound
 from ..store import keys
 from ..store.context import due_index, records
 from ..store.kinds import DONOR
@@ -100,11 +99,10 @@ def event_id(org: str, entry_id: int, follow_up_at: str, armings: int = 0) -> st
 
 
 class _Names:
-    """Donor and team-member names for one sweep, each read once."""
+    """Donor names for one sweep, each read once; team members come from the members cache."""
 
     def __init__(self) -> None:
         self._donors: dict[tuple[str, int], str] = {}
-        self._members: dict[tuple[str, int], str | None] = {}
 
     def donor(self, org: str, donor_id: int) -> str:
         if (org, donor_id) not in self._donors:
@@ -112,15 +110,8 @@ class _Names:
         return self._donors[(org, donor_id)]
 
     def member(self, org: str, member_id: int | None) -> str | None:
-        if member_id is None:
-            return None
-        if (org, member_id) not in self._members:
-            try:
-                found = organisations.member(org, member_id)
-                self._members[(org, member_id)] = f"{found['first_name']} {found['last_name']}"
-            except NotFound:
-                self._members[(org, member_id)] = None
-        return self._members[(org, member_id)]
+        found = organisations.known_member(org, member_id)
+        return f"{found['first_name']} {found['last_name']}" if found else None
 
 
 def display_name(donor: dict[str, Any] | None, donor_id: int) -> str:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from typing import Any
 
+from ..config import settings
 from ..store import keys
 from ..store.context import records
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -61,3 +64,35 @@ def member(org: str, member_id: int) -> dict[str, Any]:
     if item is None:
         raise NotFound(f"Organisation {org} has no team member {member_id}.")
     return item
+
+
+_members: dict[tuple[str, int], tuple[dict[str, Any] | None, float]] = {}
+_members_lock = threading.Lock()
+
+
+def clear_member_cache() -> None:
+    with _members_lock:
+        _members.clear()
+
+
+def known_member(org: str, member_id: Any) -> dict[str, Any] | None:
+    """The team member's record, or None when the id names no member (any more).
+
+    Members change rarely and a list or a sweep names the same few again and again, so a
+    warm Lambda keeps each one for API_KEY_CACHE_SECONDS (the window of verified keys)."""
+    if member_id is None:
+        return None
+    key = (org, int(member_id))
+    with _members_lock:
+        cached = _members.get(key)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    try:
+        found: dict[str, Any] | None = member(org, key[1])
+    except NotFound:
+        found = None
+    ttl = settings().key_cache_seconds
+    if ttl > 0:
+        with _members_lock:
+            _members[key] = (found, time.monotonic() + ttl)
+    return found

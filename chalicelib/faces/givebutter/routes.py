@@ -11,10 +11,10 @@ from typing import Any, Iterator
 from chalice import Response
 
 from ... import auth
-from ...domain import contact_logs, lifecycle
+from ...domain import contact_logs, lifecycle, organisations
 from ...errors import FieldError, NotFound, ValidationFailed
 from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_body, json_response, query
-from . import errors, render, schemas, team
+from . import errors, render, schemas
 
 PREFIX = "/v1"
 COLLECTION = PREFIX + "/contacts/{contact}/activities"
@@ -74,7 +74,7 @@ def _base_url(call: Call) -> str:
 
 
 def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [render.activity(entry, team.member(call.org, entry.get("recorded_by_id"))) for entry in entries]
+    return [render.activity(entry, organisations.known_member(call.org, entry.get("recorded_by_id"))) for entry in entries]
 
 
 # ---- views -----------------------------------------------------------------------------
