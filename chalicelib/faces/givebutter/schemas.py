@@ -5,14 +5,14 @@ Messages follow Laravel's wording, as Givebutter's API answers them.
 from __future__ import annotations
 
 import re
-import zoneinfo
+from zoneinfo import ZoneInfo
 from datetime import datetime, time
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from ...domain import contact_logs
-from ...domain.timestamps import format_timestamp, parse_timestamp
+from ...domain.timestamps import format_timestamp, parse_timestamp, time_zone
 from ...errors import FieldError, ValidationFailed
 
 ActivityType = Literal[contact_logs.ACTIVITY_TYPES]  # type: ignore[valid-type]
@@ -31,13 +31,13 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NAIVE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$")
 
 
-def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+def _zone(name: str | None) -> ZoneInfo | None:
     """The IANA zone so named, or None (free text, or no zone database for it)."""
     if not name or not name.strip():
         return None
     try:
-        return zoneinfo.ZoneInfo(name.strip())
-    except Exception:  # unknown name, a path-like key, no tz database: not a usable zone
+        return time_zone(name.strip())
+    except ValueError:  # free text, an unknown or path-like name: not a usable zone
         return None
 
 
