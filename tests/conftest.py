@@ -37,20 +37,31 @@ if TYPE_CHECKING:
 PROBLEM_JSON = "application/problem+json"
 
 
+def _forget_caches() -> None:
+    config.reset()
+    reset_clients()
+    context.reset()
+    auth.clear_cache()
+    organisations.clear_member_cache()
+
+
+@contextmanager
+def clean_account():
+    """A clean moto account with the table created; every cache forgotten before and after.
+    The `aws` fixture, and tests that need one around a nested @given."""
+    with mock_aws():
+        _forget_caches()
+        try:
+            table.ensure_table(os.environ["TABLE_NAME"])
+            yield
+        finally:
+            _forget_caches()
+
+
 @pytest.fixture
 def aws():
-    """A clean moto account with the table created; every cache forgotten."""
-    with mock_aws():
-        config.reset()
-        reset_clients()
-        context.reset()
-        auth.clear_cache()
-        organisations.clear_member_cache()
-        table.ensure_table(os.environ["TABLE_NAME"])
+    with clean_account():
         yield
-        reset_clients()
-        context.reset()
-        auth.clear_cache()
 
 
 @contextmanager

@@ -23,19 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from tests.conftest import (  # noqa: I001  (sets the test environment before moto and the app load)
-    CREATE_BODIES, PATCH_BODIES, Api, Org, assert_problem, collection_of, make_org,
+    CREATE_BODIES, PATCH_BODIES, Api, Org, assert_problem, clean_account, collection_of, make_org,
     new_donation, new_donor, new_log,
 )
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-from moto import mock_aws
-
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
-from chalicelib import auth, aws, config
 from chalicelib.faces.http import HTTP_METHODS, ROUTES, RouteSpec
 from chalicelib.faces.together import schemas
-from chalicelib.store import context, table
 
 PREFIX = "/api/v1"
 # The Together face's routes; every other face walks its own (tests/test_mpdx.py, tests/test_givebutter.py).
@@ -136,35 +132,26 @@ def world() -> Iterator[World]:
 
     handler = _ServerErrors(SERVER_ERRORS)
     logging.getLogger("donor_api").addHandler(handler)
-    with mock_aws():
-        config.reset()
-        aws.reset_clients()
-        context.reset()
-        auth.clear_cache()
-        try:
-            table.ensure_table(os.environ["TABLE_NAME"])
-            with Client(app) as client:
-                api = Api(client)
-                org = make_org("acme")
-                donors = [new_donor(api, org, first_name=f"Donor{n}", external_id=f"ext-{n}",
-                                   email=f"donor{n}@example.org") for n in range(3)]
-                logs = [new_log(api, org, d["id"], follow_up_at="2026-07-01T00:00:00Z") for d in donors[:2]]
-                gifts = [new_donation(api, org, d["id"]) for d in donors[:2]]
-                ids = {"donors": donors[2]["id"], "contact-logs": logs[0]["id"], "donations": gifts[0]["id"]}
-                w = World(api, org, ids)
-                for path in [f"{PREFIX}/{c}?limit=1" for c in COLLECTIONS] + [
-                        f"{PREFIX}/donors/{donors[0]['id']}/activity?limit=1",
-                        f"{PREFIX}/contact-logs?limit=1&follow_up=open",
-                        f"{PREFIX}/donors?limit=1&sort=-name"]:
-                    cursor = api.get(path, org, scope="READ").json["next_cursor"]
-                    assert cursor, path
-                    w.cursors.append(cursor)
-                yield w
-        finally:
-            logging.getLogger("donor_api").removeHandler(handler)
-            aws.reset_clients()
-            context.reset()
-            auth.clear_cache()
+    try:
+        with clean_account(), Client(app) as client:
+            api = Api(client)
+            org = make_org("acme")
+            donors = [new_donor(api, org, first_name=f"Donor{n}", external_id=f"ext-{n}",
+                               email=f"donor{n}@example.org") for n in range(3)]
+            logs = [new_log(api, org, d["id"], follow_up_at="2026-07-01T00:00:00Z") for d in donors[:2]]
+            gifts = [new_donation(api, org, d["id"]) for d in donors[:2]]
+            ids = {"donors": donors[2]["id"], "contact-logs": logs[0]["id"], "donations": gifts[0]["id"]}
+            w = World(api, org, ids)
+            for path in [f"{PREFIX}/{c}?limit=1" for c in COLLECTIONS] + [
+                    f"{PREFIX}/donors/{donors[0]['id']}/activity?limit=1",
+                    f"{PREFIX}/contact-logs?limit=1&follow_up=open",
+                    f"{PREFIX}/donors?limit=1&sort=-name"]:
+                cursor = api.get(path, org, scope="READ").json["next_cursor"]
+                assert cursor, path
+                w.cursors.append(cursor)
+            yield w
+    finally:
+        logging.getLogger("donor_api").removeHandler(handler)
 
 
 # ---- requests ----------------------------------------------------------------------------------

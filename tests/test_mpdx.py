@@ -700,38 +700,23 @@ def test_contacts_are_the_donors_of_the_together_face(api, acme):
 def _fuzz_world():
     """What the aws/acme/api fixtures build, usable around a nested @given (Hypothesis forbids
     function-scoped fixtures inside it)."""
-    import os
     from contextlib import contextmanager
 
     from chalice.test import Client
-    from moto import mock_aws
 
     from app import app
-    from chalicelib import auth, aws, config
-    from chalicelib.store import context, table
-    from tests.conftest import Api, make_org
+    from tests.conftest import Api, clean_account, make_org
 
     @contextmanager
     def world():
-        with mock_aws():
-            config.reset()
-            aws.reset_clients()
-            context.reset()
-            auth.clear_cache()
-            try:
-                table.ensure_table(os.environ["TABLE_NAME"])
-                with Client(app) as client:
-                    api = Api(client)
-                    org = make_org("acme")
-                    for n, status in enumerate(("Never Ask", None, "Partner - Pray")):
-                        donor = new_donor(api, org, first_name=f"Fuzz{n}", status=status, phone="+1 555 0100")
-                        if n == 0:
-                            new_donation(api, org, donor["id"])
-                    yield api, org
-            finally:
-                aws.reset_clients()
-                context.reset()
-                auth.clear_cache()
+        with clean_account(), Client(app) as client:
+            api = Api(client)
+            org = make_org("acme")
+            for n, status in enumerate(("Never Ask", None, "Partner - Pray")):
+                donor = new_donor(api, org, first_name=f"Fuzz{n}", status=status, phone="+1 555 0100")
+                if n == 0:
+                    new_donation(api, org, donor["id"])
+            yield api, org
 
     return world()
 
