@@ -26,7 +26,7 @@ run: $(STAMP)
 	$(PY) -m tools.run_local
 
 test: $(INFRA_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 bench: $(STAMP)
 	$(PY) -m bench.run
