@@ -20,8 +20,7 @@ from .config import settings
 from .errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from .domain import organisations
 from .domain.lifecycle import now
-from .store import keys
-from .store.context import records
+from .store.context import directory
 
 READ = "READ"
 WRITE = "WRITE"
@@ -63,7 +62,7 @@ def authenticate(api_key: str | None) -> Principal:
         cached = _cache.get(key_digest)
     if cached and cached[1] > time.monotonic():
         return cached[0]
-    item = records().get_item(keys.api_key_pk(key_digest), "APIKEY")
+    item = directory().api_key(key_digest)
     # The lookup is by digest; compare it again in constant time before trusting the item.
     if (not item or not hmac.compare_digest(item.get("digest", ""), key_digest)
             or item.get("revoked_at")):
@@ -95,13 +94,8 @@ def create_key(org: str, scope: str, *, label: str = "", team_member_id: int | N
         "org": org, "key_id": key_id, "scope": scope, "label": label,
         "prefix": prefix if plaintext.startswith(prefix) else None, "team_member_id": team_member_id, "created_at": now(),
     }
-    item = {
-        "PK": keys.api_key_pk(key_digest), "SK": "APIKEY", "digest": key_digest, **record,
-        "GSI2PK": keys.kind_list_pk(org, "APIKEY"), "GSI2SK": key_id,
-    }
     try:
-        records().put_plain({k: v for k, v in item.items() if v is not None},
-                            condition="attribute_not_exists(PK)")
+        directory().add_api_key(key_digest, record)
     except Conflict:
         raise Conflict("That key is already in use (or was revoked); choose another.") from None
     return plaintext, record
@@ -112,18 +106,16 @@ def _public(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_keys(org: str) -> list[dict[str, Any]]:
-    page = records().query_page(index="GSI2", pk=keys.kind_list_pk(org, "APIKEY"), limit=1000, cursor=None)
-    return [_public(item) for item in page.items]
+    return [_public(item) for item in directory().api_keys(org)]
 
 
 def revoke_key(org: str, key_id: str) -> dict[str, Any]:
-    page = records().query_page(index="GSI2", pk=keys.kind_list_pk(org, "APIKEY"),
-                                sk_range=(key_id, key_id), limit=1, cursor=None)
-    if not page.items:
+    found = directory().api_keys(org, key_id)
+    if not found:
         raise NotFound(f"Organisation {org} has no API key {key_id}.")
-    item = page.items[0]
+    item = found[0]
     revoked_at = item.get("revoked_at") or now()
-    records().set_attributes(keys.api_key_pk(item["digest"]), "APIKEY", {"revoked_at": revoked_at})
+    directory().set_api_key_attributes(item["digest"], {"revoked_at": revoked_at})
     clear_cache()
     return {**_public(item), "revoked_at": revoked_at}
 

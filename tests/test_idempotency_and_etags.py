@@ -9,6 +9,7 @@ import pytest
 from chalicelib.domain import contact_logs, donors
 from chalicelib.errors import PreconditionFailed
 from chalicelib.store import records as records_module
+from chalicelib.store import writes as writes_module
 from tests.conftest import new_donation, new_donor, new_log
 
 DONORS = "/api/v1/donors"
@@ -131,7 +132,7 @@ def test_key_longer_than_255_is_400_and_255_is_fine(api, acme):
 
 def shift_clock(monkeypatch, seconds: float) -> None:
     """Move the repository's clock (only there) by `seconds`."""
-    monkeypatch.setattr(records_module, "time", SimpleNamespace(time=lambda: real_time.time() + seconds))
+    monkeypatch.setattr(writes_module, "time", SimpleNamespace(time=lambda: real_time.time() + seconds))
 
 
 def test_key_still_replays_within_24_hours(api, acme, monkeypatch):
@@ -251,8 +252,8 @@ def test_patch_that_changes_nothing_keeps_the_version(api, acme):
 # ---- racing updates -------------------------------------------------------------------------
 
 def race_once(monkeypatch, competitor) -> dict:
-    """Make the next Records.replace run `competitor` first: it reads after our read, writes before our write."""
-    original = records_module.Records.replace
+    """Make the next Records.update run `competitor` first: it reads after our read, writes before our write."""
+    original = records_module.Records.update
     state = {"raced": False}
 
     def replace(self, *args, **kwargs):
@@ -261,7 +262,7 @@ def race_once(monkeypatch, competitor) -> dict:
             competitor()
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(records_module.Records, "replace", replace)
+    monkeypatch.setattr(records_module.Records, "update", replace)
     return state
 
 

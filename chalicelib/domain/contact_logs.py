@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store import keys
 from ..store.context import records
+from ..store.filters import Eq, Filter, Missing, Present
 from ..store.kinds import CONTACT_LOG
-from ..store.records import Eq, Filter, Page
+from ..store.queries import Page
 from . import donors, follow_ups, lifecycle
 from ..errors import NotFound, ValidationFailed
 
-LABEL = "Contact log entry"
+LABEL = CONTACT_LOG.label
 METHODS = ("PHONE", "MEETING", "EMAIL", "LETTER", "SMS", "OTHER")
 NOTES_MAX = 5000
 SUBJECT_MAX = 255
@@ -106,7 +106,7 @@ def _of_donor(entry: dict[str, Any], donor_id: int | None) -> dict[str, Any]:
 
 
 def get(org: str, entry_id: int, *, donor_id: int | None = None) -> dict[str, Any]:
-    return _of_donor(lifecycle.fetch(org, CONTACT_LOG, entry_id, LABEL), donor_id)
+    return _of_donor(lifecycle.fetch(org, CONTACT_LOG, entry_id), donor_id)
 
 
 def update(org: str, entry_id: int, changes: dict[str, Any], expected_version: int | None, *,
@@ -131,15 +131,15 @@ def update(org: str, entry_id: int, changes: dict[str, Any], expected_version: i
             new[follow_ups.ARMINGS] = old.get(follow_ups.ARMINGS, 0) + 1
         return _checked(new)
 
-    return lifecycle.update(org, CONTACT_LOG, entry_id, LABEL, merge, expected_version)
+    return lifecycle.update(org, CONTACT_LOG, entry_id, merge, expected_version)
 
 
 def delete(org: str, entry_id: int, expected_version: int | None, *, donor_id: int | None = None) -> None:
     """Soft delete (idempotent); with `donor_id`, only an entry of that donor (404 otherwise)."""
     if donor_id is None:
-        lifecycle.delete(org, CONTACT_LOG, entry_id, LABEL, expected_version)
+        lifecycle.delete(org, CONTACT_LOG, entry_id, expected_version)
         return
-    lifecycle.delete(org, CONTACT_LOG, entry_id, LABEL, expected_version,
+    lifecycle.delete(org, CONTACT_LOG, entry_id, expected_version,
                      refuse=lambda old: None if old["donor_id"] == donor_id
                      else NotFound(f"{LABEL} {entry_id} does not exist."),
                      condition=("donor_id = :donor", {":donor": donor_id}))
@@ -148,14 +148,14 @@ def delete(org: str, entry_id: int, expected_version: int | None, *, donor_id: i
 def of_donor(org: str, donor_id: int) -> list[dict[str, Any]]:
     """Every live entry of a live donor, newest first (404 when the donor is not).
 
-    One Query over the donor's timeline (GSI1) per `_DONOR_READ_BATCH` timeline items
+    One Query over the donor's timeline per `_DONOR_READ_BATCH` timeline items
     (entries and donations) or per 1 MB read, whichever comes first: one call for
     almost every donor.
     """
     entries: list[dict[str, Any]] = []
     cursor = None
     while True:
-        page = donors.collection(org, donor_id, _DONOR_READ_BATCH, cursor, kinds=(CONTACT_LOG.name,))
+        page = donors.collection(org, donor_id, _DONOR_READ_BATCH, cursor, kinds=(CONTACT_LOG,))
         entries += page.items
         if page.next_cursor is None:
             return entries
@@ -170,16 +170,15 @@ def search(org: str, *, donor: Any = None, method: str | None = None, open_follo
         if method:
             filters.append(Eq("contact_method", method))
         if open_follow_up:
-            filters.append(Eq("GSI5PK", keys.open_follow_up_pk(org)))
-        return donors.collection(org, donor, limit, cursor, kinds=(CONTACT_LOG.name,), filters=tuple(filters))
+            filters.append(Present("follow_up_at"))
+            filters.append(Missing("follow_up_completed_at"))
+        return donors.collection(org, donor, limit, cursor, kinds=(CONTACT_LOG,), filters=tuple(filters))
     if open_follow_up:
         if method:
             filters.append(Eq("contact_method", method))
-        return records().query_page(index="GSI5", pk=keys.open_follow_up_pk(org), newest_first=True,
-                                    limit=limit, cursor=cursor, filters=filters)
+        return records().lookup(org, CONTACT_LOG, "OPEN", newest_first=True, limit=limit, cursor=cursor,
+                                filters=filters)
     if method:
-        pk = keys.kind_attribute_pk(org, CONTACT_LOG.name, "METHOD", method)
-        return records().query_page(index="GSI4", pk=pk, newest_first=True, limit=limit, cursor=cursor)
-    return records().query_page(index="GSI2", pk=keys.kind_list_pk(org, CONTACT_LOG.name),
-                                newest_first=True, limit=limit, cursor=cursor)
+        return records().lookup(org, CONTACT_LOG, "METHOD", method, newest_first=True, limit=limit, cursor=cursor)
+    return records().listed(org, CONTACT_LOG, newest_first=True, limit=limit, cursor=cursor)
 

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store import keys
 from ..store.context import records
 from ..store.kinds import DONATION
-from ..store.records import Page
+from ..store.queries import Page
 from . import donors, lifecycle, money
 from ..errors import ValidationFailed
 from .timestamps import utcnow
 
-LABEL = "Donation"
+LABEL = DONATION.label
 PAYMENT_METHODS = ("cash", "check", "credit_card", "bank_transfer", "paypal", "stock",
                    "crypto", "in_kind", "other")
 EDITABLE = ("donor_id", "amount", "currency", "received_at", "payment_method", "check_number",
@@ -48,22 +47,21 @@ def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Crea
 
 
 def get(org: str, donation_id: int) -> dict[str, Any]:
-    return lifecycle.fetch(org, DONATION, donation_id, LABEL)
+    return lifecycle.fetch(org, DONATION, donation_id)
 
 
 def update(org: str, donation_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
     changes = donors.with_donor_resolved(org, changes)
-    return lifecycle.update(org, DONATION, donation_id, LABEL,
+    return lifecycle.update(org, DONATION, donation_id,
                             lambda old: _checked({**old, **changes}), expected_version)
 
 
 def delete(org: str, donation_id: int, expected_version: int | None) -> None:
-    lifecycle.delete(org, DONATION, donation_id, LABEL, expected_version)
+    lifecycle.delete(org, DONATION, donation_id, expected_version)
 
 
 def search(org: str, *, donor: Any = None, limit: int, cursor: str | None) -> Page:
     """Donations newest first (by received_at), optionally for one donor."""
     if donor is not None:
-        return donors.collection(org, donor, limit, cursor, kinds=(DONATION.name,))
-    return records().query_page(index="GSI2", pk=keys.kind_list_pk(org, DONATION.name),
-                                newest_first=True, limit=limit, cursor=cursor)
+        return donors.collection(org, donor, limit, cursor, kinds=(DONATION,))
+    return records().listed(org, DONATION, newest_first=True, limit=limit, cursor=cursor)

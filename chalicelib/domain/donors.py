@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from ..store import keys
 from ..store.context import records
+from ..store.filters import AnyOf, Contains, Filter, Missing, OneOf
 from ..store.kinds import DONOR
-from ..store.records import AnyOf, Contains, Eq, Filter, Missing, OneOf, Page
+from ..store.queries import Page
+from ..store.schema import Kind
 from . import lifecycle
 from ..errors import Conflict, NotFound, ValidationFailed
 
-LABEL = "Donor"
+LABEL = DONOR.label
 
 # Fields a client may set; everything else on the record is derived or server-maintained.
 EDITABLE = (
@@ -59,8 +60,7 @@ def _owner_of_external_id(org: str, external_id: str) -> int | None:
     """The id of the live donor holding this external_id (its guard goes when it is deleted)."""
     if not external_id or "#" in external_id or len(external_id) > EXTERNAL_ID_MAX:
         return None
-    guard = records().get_item(keys.org_pk(org), keys.unique_sk(DONOR.name, "external_id", external_id))
-    return int(guard["record_id"]) if guard else None
+    return records().holder(org, DONOR, "external_id", external_id)
 
 
 def with_donor_resolved(org: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def with_donor_resolved(org: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _known_id(donor_id: int) -> int:
-    if not 1 <= donor_id <= keys.MAX_ID:
+    if not 1 <= donor_id <= lifecycle.MAX_ID:
         raise NotFound(f"Donor {donor_id} does not exist.")
     return donor_id
 
@@ -122,17 +122,13 @@ def deletable(donor: dict[str, Any]) -> bool:
     return _history_refusal(donor) is None
 
 
-def _guards(donor: dict[str, Any]) -> list[lifecycle.Guard]:
-    return [lifecycle.Guard("external_id", donor["external_id"])] if donor.get("external_id") else []
-
-
 def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
     donor = _derive(fields)
-    return lifecycle.create(org, DONOR, donor, guards=_guards(donor), idempotency=idempotency)
+    return lifecycle.create(org, DONOR, donor, idempotency=idempotency)
 
 
 def get(org: str, ref: Any) -> dict[str, Any]:
-    return lifecycle.fetch(org, DONOR, resolve_id(org, ref), LABEL)
+    return lifecycle.fetch(org, DONOR, resolve_id(org, ref))
 
 
 def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
@@ -143,13 +139,7 @@ def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | 
                        and k not in ("sort_name", "search_text")}
         return {**server_kept, **derived}
 
-    return lifecycle.update(org, DONOR, resolve_id(org, ref), LABEL, merge, expected_version, _guards)
-
-
-_NO_HISTORY = (
-    "(attribute_not_exists(contact_log_count) OR contact_log_count = :zero) AND "
-    "(attribute_not_exists(donation_count) OR donation_count = :zero)"
-)
+    return lifecycle.update(org, DONOR, resolve_id(org, ref), merge, expected_version)
 
 
 def _history_refusal(donor: dict[str, Any]) -> Exception | None:
@@ -169,9 +159,9 @@ def _history_refusal(donor: dict[str, Any]) -> Exception | None:
 
 def delete(org: str, ref: Any, expected_version: int | None) -> None:
     """Soft delete, refused (409) while the donor has contact logs or donations (every face
-    applies this one rule; `deletable` shows it); deleting a deleted donor succeeds again."""
-    lifecycle.delete(org, DONOR, resolve_id(org, ref), LABEL, expected_version,
-                     guards=_guards, refuse=_history_refusal, condition=(_NO_HISTORY, {":zero": 0}))
+    applies this one rule; `deletable` shows it, the store re-checks it inside the write);
+    deleting a deleted donor succeeds again."""
+    lifecycle.delete(org, DONOR, resolve_id(org, ref), expected_version, refuse=_history_refusal)
 
 
 def by_external_id(org: str, external_id: str) -> dict[str, Any] | None:
@@ -192,14 +182,8 @@ def search(org: str, *, text: str | None, email: str | None, newest_name_last: b
         return Page([donor] if matches else [], None)
     filters = [text_filter(text)] if text else []
     if email:
-        return records().query_page(
-            index="GSI4", pk=keys.kind_attribute_pk(org, DONOR.name, "EMAIL", email.lower()),
-            limit=limit, cursor=cursor, filters=filters,
-        )
-    return records().query_page(
-        index="GSI2", pk=keys.kind_list_pk(org, DONOR.name), newest_first=newest_name_last,
-        limit=limit, cursor=cursor, filters=filters,
-    )
+        return records().lookup(org, DONOR, "EMAIL", email.lower(), limit=limit, cursor=cursor, filters=filters)
+    return records().listed(org, DONOR, newest_first=newest_name_last, limit=limit, cursor=cursor, filters=filters)
 
 
 def _matches_text(donor: dict[str, Any], text: str) -> bool:
@@ -236,29 +220,13 @@ def every_match(org: str, *, statuses: Iterable[str | None] | None = None, text:
         filters.append(AnyOf(groups) if len(groups) > 1 else groups[0][0])
     if text:
         filters.append(text_filter(text))
-    found = records().project(index="GSI2", pk=keys.kind_list_pk(org, DONOR.name), attributes=LISTED,
-                              filters=filters)  # in the index's order: by name, then id
+    found = records().listed_all(org, DONOR, attributes=LISTED, filters=filters)  # by name, then id
     return found[::-1] if descending else found
 
 
 def collection(org: str, ref: Any, limit: int, cursor: str | None, *,
-               kinds: tuple[str, ...] | None = None, filters: tuple[Filter, ...] = ()) -> Page:
-    """A donor's timeline (or only its records of `kinds`), newest first, one query a page.
-
-    The donor's own item heads its collection, so the first page also proves the donor
-    exists (and is live) without a second read.
-    """
-    donor_id = resolve_id(org, ref)
-    first_page = cursor is None
-    if kinds is not None:
-        # The head (the donor itself) always passes, whatever narrows its records.
-        filters = (AnyOf(((Eq("kind", DONOR.name),), (OneOf("kind", kinds), *filters))),)
-    page = records().query_page(
-        index="GSI1", pk=keys.donor_collection_pk(org, donor_id), sk_prefix=keys.TIMELINE_PREFIX,
-        newest_first=True, limit=limit + (1 if first_page else 0), cursor=cursor, filters=filters,
-    )
-    if first_page:
-        if not page.items or page.items[0].get("kind") != DONOR.name:
-            raise NotFound(f"Donor {ref} does not exist.")
-        page.items = page.items[1:]
-    return page
+               kinds: tuple[Kind, ...] | None = None, filters: tuple[Filter, ...] = ()) -> Page:
+    """A live donor's timeline (or only its records of `kinds`), newest first, one query a
+    page (the first also proves the donor is live); 404 when the donor is not."""
+    return records().timeline(org, DONOR, resolve_id(org, ref), limit=limit, cursor=cursor, kinds=kinds,
+                              filters=filters)

@@ -19,10 +19,10 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from .. import notify
-from ..store import keys
 from ..store.context import due_index, records
+from ..store.filters import Eq, Filter
 from ..store.kinds import DONOR
-from ..store.records import Eq, Filter, Page
+from ..store.queries import Page
 from . import organisations
 from .timestamps import format_timestamp, utcnow
 
@@ -210,10 +210,8 @@ def queue(org: str, clock: Clock, *, window: str | None = None, due_after: str |
     if recorder_id is not None:
         filters.append(Eq("recorded_by_id", recorder_id))
     low, high = clock.bounds(window) if window else (due_after, due_before)
-    pk = keys.follow_up_queue_pk(org)
-    page = records().query_page(index="GSI6", pk=pk, sk_range=(low, high), limit=limit, cursor=cursor,
-                                filters=filters)
+    page = due_index().queue(org, low=low, high=high, limit=limit, cursor=cursor, filters=tuple(filters))
     counts = dict.fromkeys(WINDOWS, 0)
-    for item in records().project(index="GSI6", pk=pk, attributes=("follow_up_at",), filters=filters):
-        counts[clock.window_of(item["follow_up_at"])] += 1
+    for due in due_index().queue_due_times(org, filters=tuple(filters)):
+        counts[clock.window_of(due)] += 1
     return Queue(page, counts, clock)

@@ -1,26 +1,36 @@
 """What every record shares: versions, timestamps, optimistic updates and soft deletes.
 
-Update and delete read the record once (merged validation, index keys, parent counters
-and uniqueness guards depend on it) and then write once, on the condition that the
-version they read is still current. With `If-Match` a changed version is a 412; without
-it the change is merged again onto the fresh record, a bounded number of times.
+Update and delete read the record once (merged validation and the kind's index keys
+depend on it) and then write once, on the condition that the version they read is still
+current; the store writes only what the merge changed, never what other writers keep
+(a parent's counters). With `If-Match` a changed version is a 412; without it the change
+is merged again onto the fresh record (which the failed write returned), after a short
+random pause that grows with each attempt, so contending writers spread out instead of
+colliding again. Only a record changed faster than that for about a second answers 503
+"write contention" (docs/api.md).
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Callable, Iterable
+import random
+import time
+from typing import Any, Callable
 
 from ..store import keys
 from ..store.context import records
-from ..store.records import ConcurrentChange, Created, Guard, IdempotencyClaim, Kind, Page
-from ..errors import NotFound, PreconditionFailed, ServiceUnavailable
+from ..store.queries import Page
+from ..store.schema import Kind, restricting_counters
+from ..store.writes import ConcurrentChange, Created, IdempotencyClaim, WriteContention
+from ..errors import Conflict, NotFound, PreconditionFailed
 from .timestamps import format_timestamp, utcnow
 
-_MERGE_ATTEMPTS = 3
+_MERGE_ATTEMPTS = 8
+_FIRST_PAUSE_SECONDS = 0.005  # doubled each attempt, at most _MAX_PAUSE_SECONDS; jittered
+_MAX_PAUSE_SECONDS = 0.25
 MAX_ID = keys.MAX_ID  # ids beyond it were never issued
 
-__all__ = ["Created", "Guard", "IdempotencyClaim", "Page", "claim", "create", "fetch", "update", "delete"]
+__all__ = ["Created", "IdempotencyClaim", "Page", "claim", "create", "fetch", "update", "delete"]
 
 
 def claim(key: str | None, route: str, body: Any) -> IdempotencyClaim | None:
@@ -57,73 +67,82 @@ def now() -> str:
     return format_timestamp(utcnow())
 
 
-def create(org: str, kind: Kind, fields: dict[str, Any], *, guards: Iterable[Guard] = (),
-           idempotency: IdempotencyClaim | None = None) -> Created:
+def create(org: str, kind: Kind, fields: dict[str, Any], *, idempotency: IdempotencyClaim | None = None) -> Created:
     stamp = now()
     record = {**fields, "version": 1, "created_at": stamp, "updated_at": stamp}
-    return records().create(org, kind, record, guards=guards, idempotency=idempotency)
+    return records().create(org, kind, record, idempotency=idempotency)
 
 
-def fetch(org: str, kind: Kind, record_id: int, label: str) -> dict[str, Any]:
-    record = records().get(org, kind, record_id)
-    if record is None or record.get("deleted_at"):
-        raise NotFound(f"{label} {record_id} does not exist.")
-    return record
+def fetch(org: str, kind: Kind, record_id: int) -> dict[str, Any]:
+    return records().live(org, kind, record_id)
 
 
-def _check_version(record: dict[str, Any], expected_version: int | None, label: str) -> None:
+def _check_version(kind: Kind, record: dict[str, Any], expected_version: int | None) -> None:
     if expected_version is not None and record["version"] != expected_version:
         raise PreconditionFailed(
-            f"{label} {record['id']} is at version {record['version']}, not {expected_version}; "
+            f"{kind.label} {record['id']} is at version {record['version']}, not {expected_version}; "
             "fetch it again and reapply your change."
         )
 
 
-def update(org: str, kind: Kind, record_id: int, label: str,
-           merge: Callable[[dict[str, Any]], dict[str, Any]],
-           expected_version: int | None,
-           guards: Callable[[dict[str, Any]], list[Guard]] = lambda r: []) -> dict[str, Any]:
+def _attempts(kind: Kind, record_id: int):
+    """Attempt numbers, pausing (jittered, growing) before each retry; WriteContention after the last."""
+    for attempt in range(_MERGE_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, min(_MAX_PAUSE_SECONDS, _FIRST_PAUSE_SECONDS * 2 ** attempt)))
+        yield attempt
+    raise WriteContention(f"{kind.label} {record_id} is being changed by other requests faster than this change "
+                          "could be applied; retry after the number of seconds in Retry-After.")
+
+
+def update(org: str, kind: Kind, record_id: int, merge: Callable[[dict[str, Any]], dict[str, Any]],
+           expected_version: int | None) -> dict[str, Any]:
     """Apply `merge` (old record -> new fields, validated) as one conditional write."""
-    for _ in range(_MERGE_ATTEMPTS):
-        old = fetch(org, kind, record_id, label)
-        _check_version(old, expected_version, label)
+    old = fetch(org, kind, record_id)
+    for _ in _attempts(kind, record_id):
+        _check_version(kind, old, expected_version)
         merged = merge(old)
         if merged == old:
             return old  # nothing changed: no write, no new version
         new = {**merged, "version": old["version"] + 1, "updated_at": now()}
         try:
-            return records().replace(org, kind, old, new, guards_before=guards(old), guards_after=guards(new))
+            return records().update(org, kind, old, new)
         except ConcurrentChange as change:
-            _check_version(change.current, expected_version, label)
-    raise ServiceUnavailable(f"{label} {record_id} is being changed by other requests; retry shortly.")
+            old = change.current
+    raise AssertionError("unreachable")
 
 
-def delete(org: str, kind: Kind, record_id: int, label: str, expected_version: int | None, *,
-           guards: Callable[[dict[str, Any]], list[Guard]] = lambda r: [],
+def _restricted(kind: Kind, record: dict[str, Any]) -> Exception | None:
+    """Why the store will refuse to delete the record: children that must go first."""
+    for counter in restricting_counters(kind):
+        if record.get(counter):
+            return Conflict(f"{kind.label} {record['id']} still has {record[counter]} record(s) counted in "
+                            f"{counter}; delete or move them first.")
+    return None
+
+
+def delete(org: str, kind: Kind, record_id: int, expected_version: int | None, *,
            refuse: Callable[[dict[str, Any]], Exception | None] = lambda r: None,
            condition: tuple[str, dict[str, Any]] | None = None) -> None:
     """Soft delete; deleting a deleted record succeeds again (idempotent).
 
-    `refuse` explains why a record may not go; `condition` re-checks the same rule inside
-    the write, so a concurrent change cannot slip between the read and the delete.
+    The store refuses it while the record has RESTRICT children (its counters say so);
+    `refuse` explains why a record may not go, and `condition` re-checks a rule of the
+    caller's inside the write, so a concurrent change cannot slip between read and delete.
     """
-    for _ in range(_MERGE_ATTEMPTS):
-        old = records().get(org, kind, record_id)
+    old = records().get(org, kind, record_id)
+    for _ in _attempts(kind, record_id):
         if old is None:
-            raise NotFound(f"{label} {record_id} does not exist.")
+            raise NotFound(f"{kind.label} {record_id} does not exist.")
         if old.get("deleted_at"):
             return
-        _check_version(old, expected_version, label)
-        refusal = refuse(old)
+        _check_version(kind, old, expected_version)
+        refusal = refuse(old) or _restricted(kind, old)
         if refusal:
             raise refusal
         try:
-            expression, values = condition or (None, None)
-            records().soft_delete(org, kind, old, now(), guards=guards(old),
-                                  condition=expression, condition_values=values)
+            records().delete(org, kind, old, now(), condition=condition)
             return
         except ConcurrentChange as change:
-            if change.current.get("deleted_at"):
-                return
-            _check_version(change.current, expected_version, label)
-    raise ServiceUnavailable(f"{label} {record_id} is being changed by other requests; retry shortly.")
+            old = change.current
+    raise AssertionError("unreachable")

@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from ..config import settings
-from ..store import keys
-from ..store.context import records
+from ..store.context import directory
+from ..store.directory import ORG_ID_PATTERN
 from ..errors import Conflict, NotFound, ValidationFailed
 from .lifecycle import now
 
@@ -17,7 +17,7 @@ ROLES = ("admin", "fundraiser", "viewer")
 
 
 def create(org: str, name: str) -> dict[str, Any]:
-    if not keys.ORG_ID_PATTERN.match(org):
+    if not ORG_ID_PATTERN.match(org):
         raise ValidationFailed.on(
             "org", "must be 2-63 characters of lower-case letters, digits and '-', starting with a letter or digit"
         )
@@ -25,15 +25,14 @@ def create(org: str, name: str) -> dict[str, Any]:
         raise ValidationFailed.on("name", "is required")
     record = {"org": org, "name": name.strip(), "created_at": now()}
     try:
-        records().put_plain({"PK": keys.org_pk(org), "SK": keys.org_meta_sk(), **record},
-                            condition="attribute_not_exists(PK)")
+        directory().add_organisation(org, record)
     except Conflict:
         raise Conflict(f"Organisation {org} already exists.") from None
     return record
 
 
 def get(org: str) -> dict[str, Any]:
-    item = records().get_item(keys.org_pk(org), keys.org_meta_sk())
+    item = directory().organisation(org)
     if item is None:
         raise NotFound(f"Organisation {org} does not exist.")
     return item
@@ -45,22 +44,16 @@ def add_member(org: str, *, first_name: str, last_name: str, email: str, role: s
         raise ValidationFailed.on("email", "is not an e-mail address")
     if role not in ROLES:
         raise ValidationFailed.on("role", f"must be one of {', '.join(ROLES)}")
-    member_id = records().ids.next_id(org, "MEMBER", block=1)  # members are few: no gaps
-    record = {"id": member_id, "first_name": first_name, "last_name": last_name,
-              "email": email.lower(), "role": role, "created_at": now()}
-    records().put_plain({"PK": keys.org_pk(org), "SK": keys.record_sk("MEMBER", member_id), **record,
-                         "GSI2PK": keys.kind_list_pk(org, "MEMBER"), "GSI2SK": keys.padded(member_id)},
-                        condition="attribute_not_exists(PK)")
-    return record
+    return directory().add_member(org, {"first_name": first_name, "last_name": last_name,
+                                        "email": email.lower(), "role": role, "created_at": now()})
 
 
 def members(org: str) -> list[dict[str, Any]]:
-    page = records().query_page(index="GSI2", pk=keys.kind_list_pk(org, "MEMBER"), limit=1000, cursor=None)
-    return page.items
+    return directory().members(org)
 
 
 def member(org: str, member_id: int) -> dict[str, Any]:
-    item = records().get_item(keys.org_pk(org), keys.record_sk("MEMBER", member_id))
+    item = directory().member(org, member_id)
     if item is None:
         raise NotFound(f"Organisation {org} has no team member {member_id}.")
     return item

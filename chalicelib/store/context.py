@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from ..config import settings
+from .directory import Directory
 from .due_index import DueIndex
 from .records import Records
 
 _records: Records | None = None
 _due_index: DueIndex | None = None
+_directory: Directory | None = None
 
 
 def records() -> Records:
@@ -24,7 +26,15 @@ def due_index() -> DueIndex:
     return _due_index
 
 
+def directory() -> Directory:
+    global _directory
+    if _directory is None:
+        _directory = Directory(settings().table_name, records().ids)
+    return _directory
+
+
 def reset() -> None:
-    global _records, _due_index
+    global _records, _due_index, _directory
     _records = None
     _due_index = None
+    _directory = None

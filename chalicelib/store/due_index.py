@@ -17,9 +17,10 @@ from typing import Any, Iterator
 
 from botocore.exceptions import ClientError
 
-from . import dynamo, keys
+from . import dynamo, keys, queries
+from .filters import Filter
 from .kinds import CONTACT_LOG
-from .records import strip_keys
+from .queries import KeyRange, Page, strip_keys
 
 PAGE_SIZE = 100
 _LEASE_FIELDS = "raising_for, raising_until, raising_token"
@@ -105,6 +106,19 @@ class DueIndex:
             values={":due": follow_up_at, ":token": token, ":one": 1,
                     ":due_sk": keys.due_sk(follow_up_at, org, entry_id)},
         ) is not None
+
+    # ---- the follow-up queue: an org's open follow-ups by due time (GSI6) --------------
+
+    def queue(self, org: str, *, low: str | None, high: str | None, limit: int, cursor: str | None,
+              filters: tuple[Filter, ...] = ()) -> Page:
+        """A page of the org's open follow-ups due between `low` and `high` (either open)."""
+        return queries.page(self.table, index="GSI6", pk=keys.follow_up_queue_pk(org),
+                            key_range=KeyRange(low=low, high=high), limit=limit, cursor=cursor, filters=filters)
+
+    def queue_due_times(self, org: str, filters: tuple[Filter, ...] = ()) -> list[str]:
+        """The due time of every open follow-up of the org (for counts by window)."""
+        return [item["follow_up_at"] for item in queries.read_all(
+            self.table, index="GSI6", pk=keys.follow_up_queue_pk(org), attributes=("follow_up_at",), filters=filters)]
 
     # ---- internals ---------------------------------------------------------------------
 

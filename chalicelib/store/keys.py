@@ -45,19 +45,30 @@ def api_key_pk(digest: str) -> str:
     return f"APIKEY#{digest}"
 
 
-# GSI1: a donor's collection (the donor itself first, then its timeline newest first).
-def donor_collection_pk(org: str, donor_id: int) -> str:
-    return f"ORG#{org}#DONOR#{padded(donor_id)}"
+# GSI1: a record's collection: the record itself (its head), its timeline children newest
+# first, and its detail children (not on the timeline) in a key range of their own:
+#   TL#<timestamp>#<KIND>#<id>   timeline children        (TIMELINE_LOW .. HEAD_SK)
+#   TL#~                         the head                 (sorts after every timestamp)
+#   TL#~#<KIND>#<id>             detail children          (after the head)
+# so the timeline is BETWEEN TL# AND TL#~, and begins_with(TL#~) is the head with its details.
+def collection_pk(org: str, kind: str, record_id: int) -> str:
+    return f"ORG#{org}#{kind}#{padded(record_id)}"
 
 
-DONOR_HEAD_SK = "TL#~"  # sorts after every timestamp: first in a newest-first query
+TIMELINE_LOW = "TL#"
+HEAD_SK = "TL#~"
 
 
 def timeline_sk(timestamp: str, kind: str, record_id: int) -> str:
     return f"TL#{timestamp}#{kind}#{padded(record_id)}"
 
 
-TIMELINE_PREFIX = "TL#"
+def detail_prefix(kind: str) -> str:
+    return f"{HEAD_SK}#{kind}#"
+
+
+def detail_sk(kind: str, record_id: int) -> str:
+    return f"{detail_prefix(kind)}{padded(record_id)}"
 
 
 # GSI2: every live record of a kind in an org, in the kind's list order.
@@ -70,10 +81,17 @@ def sort_key(value: str, record_id: int) -> str:
     return f"{value}#{padded(record_id)}"
 
 
+# DynamoDB caps a sort key at 1,024 bytes; free text keeps this many bytes of its sort form
+# (names that agree on their first 400 bytes sort by id).
+TEXT_SORT_BYTES = 400
+
+
 def text_sort_key(value: str, record_id: int) -> str:
-    """For free text (names): case-folded, spaces collapsed, and ended by \\x01, which sorts
-    below every character left in it, so `Acme` comes before `Acme Trust`."""
+    """For free text (names): case-folded, spaces collapsed, cut to TEXT_SORT_BYTES of UTF-8
+    (never inside a character), and ended by \\x01, which sorts below every character left
+    in it, so `Acme` comes before `Acme Trust`."""
     text = " ".join("".join(c for c in value if c >= " ").split()).casefold()
+    text = text.encode()[:TEXT_SORT_BYTES].decode(errors="ignore")
     return f"{text}\x01{padded(record_id)}"
 
 
@@ -104,16 +122,12 @@ def parse_due_sk(sk: str) -> tuple[str, int]:
     return org, int(record_id)
 
 
-# GSI4: a kind's records narrowed by one attribute (log method, donor e-mail).
-def kind_attribute_pk(org: str, kind: str, attribute: str, value: str) -> str:
-    return f"ORG#{org}#{kind}#{attribute}#{value}"
+# GSI4/GSI5: a kind's records with one value of an attribute (a log's method, a donor's
+# e-mail), or with a flag (an open follow-up): the kind's declared lookups.
+def lookup_pk(org: str, kind: str, name: str, value: str | None = None) -> str:
+    return f"ORG#{org}#{kind}#{name}" + ("" if value is None else f"#{value}")
 
 
-# GSI5: an org's contact-log entries whose follow-up is still open, by occurred_at.
-def open_follow_up_pk(org: str) -> str:
-    return f"ORG#{org}#LOG#OPEN"
-
-
-# GSI6: the same open follow-ups by due time: the follow-up queue.
+# GSI6: the open follow-ups by due time: the follow-up queue.
 def follow_up_queue_pk(org: str) -> str:
     return f"ORG#{org}#FOLLOWUP"

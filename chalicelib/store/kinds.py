@@ -1,14 +1,14 @@
-"""Each kind of record declares its keys once; the repository does the rest.
+"""Every kind of record, declared whole (schema.py says what each part means).
 
-A new kind costs a declaration here: its name, the index keys a live record carries
-and, for a donor's children, the donor counter it maintains.
+A new kind costs a declaration here; the store serves its reads and keeps its keys,
+counters, guards and cascades from it.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from . import keys
-from .records import Kind
+from .schema import RESTRICT, Kind, Lookup, Order, Parent, declare
 
 
 def date_sort_value(value: str) -> str:
@@ -20,41 +20,6 @@ def follow_up_is_open(record: dict[str, Any]) -> bool:
     return bool(record.get("follow_up_at")) and not record.get("follow_up_completed_at")
 
 
-def _donor_indexes(org: str, donor: dict[str, Any]) -> dict[str, str]:
-    out = {
-        "GSI1PK": keys.donor_collection_pk(org, donor["id"]),
-        "GSI1SK": keys.DONOR_HEAD_SK,
-        "GSI2PK": keys.kind_list_pk(org, DONOR.name),
-        "GSI2SK": keys.text_sort_key(donor["sort_name"], donor["id"]),
-    }
-    if donor.get("email"):
-        out["GSI4PK"] = keys.kind_attribute_pk(org, DONOR.name, "EMAIL", donor["email"].lower())
-        out["GSI4SK"] = keys.padded(donor["id"])
-    return out
-
-
-def _contact_log_indexes(org: str, entry: dict[str, Any]) -> dict[str, str]:
-    occurred = entry["occurred_at"]
-    out = {
-        "GSI1PK": keys.donor_collection_pk(org, entry["donor_id"]),
-        "GSI1SK": keys.timeline_sk(occurred, CONTACT_LOG.name, entry["id"]),
-        "GSI2PK": keys.kind_list_pk(org, CONTACT_LOG.name),
-        "GSI2SK": keys.sort_key(occurred, entry["id"]),
-        "GSI4PK": keys.kind_attribute_pk(org, CONTACT_LOG.name, "METHOD", entry["contact_method"]),
-        "GSI4SK": keys.sort_key(occurred, entry["id"]),
-    }
-    if follow_up_is_open(entry):
-        due = entry["follow_up_at"]
-        out["GSI5PK"] = keys.open_follow_up_pk(org)
-        out["GSI5SK"] = keys.sort_key(occurred, entry["id"])
-        out["GSI6PK"] = keys.follow_up_queue_pk(org)
-        out["GSI6SK"] = keys.sort_key(due, entry["id"])
-        if entry.get("follow_up_raised_for") != due:
-            out["GSI3PK"] = keys.due_pk(org, entry["id"])
-            out["GSI3SK"] = keys.due_sk(sweep_due_at(entry), org, entry["id"])
-    return out
-
-
 def sweep_due_at(entry: dict[str, Any]) -> str:
     """When the sweep should next look at an open, unraised follow-up: its date, or the end
     of a sweep's lease on that date (a sweep that died mid-raise is retried after it)."""
@@ -64,16 +29,48 @@ def sweep_due_at(entry: dict[str, Any]) -> str:
     return due
 
 
-def _donation_indexes(org: str, donation: dict[str, Any]) -> dict[str, str]:
-    received = date_sort_value(donation["received_at"])
-    return {
-        "GSI1PK": keys.donor_collection_pk(org, donation["donor_id"]),
-        "GSI1SK": keys.timeline_sk(received, DONATION.name, donation["id"]),
-        "GSI2PK": keys.kind_list_pk(org, DONATION.name),
-        "GSI2SK": keys.sort_key(received, donation["id"]),
-    }
+def _follow_up_keys(org: str, entry: dict[str, Any]) -> dict[str, str]:
+    """The follow-up queue (GSI6, by due time) and the sweep's due index (GSI3, across orgs)."""
+    if not follow_up_is_open(entry):
+        return {}
+    due = entry["follow_up_at"]
+    out = {"GSI6PK": keys.follow_up_queue_pk(org), "GSI6SK": keys.sort_key(due, entry["id"])}
+    if entry.get("follow_up_raised_for") != due:
+        out["GSI3PK"] = keys.due_pk(org, entry["id"])
+        out["GSI3SK"] = keys.due_sk(sweep_due_at(entry), org, entry["id"])
+    return out
 
 
-DONOR = Kind("DONOR", _donor_indexes)
-CONTACT_LOG = Kind("LOG", _contact_log_indexes, parent_counter="contact_log_count")
-DONATION = Kind("GIFT", _donation_indexes, parent_counter="donation_count")
+def _occurred(entry: dict[str, Any]) -> str:
+    return entry["occurred_at"]
+
+
+def _received(gift: dict[str, Any]) -> str:
+    return date_sort_value(gift["received_at"])
+
+
+def _email(donor: dict[str, Any]) -> str | None:
+    return donor["email"].lower() if donor.get("email") else None
+
+
+DONOR = declare(Kind(
+    "DONOR", "Donor",
+    order=Order(lambda donor: donor["sort_name"], text=True),
+    lookups=(Lookup("EMAIL", "GSI4", value=_email),),
+    unique=("external_id",),
+))
+CONTACT_LOG = declare(Kind(
+    "LOG", "Contact log entry",
+    parent=Parent("DONOR", "donor_id", counter="contact_log_count", on_delete=RESTRICT),
+    timeline_at=_occurred,
+    order=Order(_occurred),
+    lookups=(Lookup("METHOD", "GSI4", value=lambda entry: entry["contact_method"], order=_occurred),
+             Lookup("OPEN", "GSI5", when=follow_up_is_open, order=_occurred)),
+    extra_keys=_follow_up_keys,
+))
+DONATION = declare(Kind(
+    "GIFT", "Donation",
+    parent=Parent("DONOR", "donor_id", counter="donation_count", on_delete=RESTRICT),
+    timeline_at=_received,
+    order=Order(_received),
+))

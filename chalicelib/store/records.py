@@ -1,123 +1,26 @@
-"""The repository every kind of record goes through: one keyed call per operation.
+"""The repository every kind of record goes through, one method per access pattern.
 
-A kind declares its name, the index keys a live record carries and, for a donor's
-children, the counter on the donor it maintains. Creates, replacements and deletes are
-single conditional writes (a transaction when they touch a parent, a uniqueness guard
-or an idempotency record); a failed condition returns the old item instead of costing a
-second read.
+Each read is keyed on the caller's organisation and served from the kind's declaration
+(schema.py): a record by id (GetItem), a kind's list in its order, a lookup, a parent's
+timeline, a parent's children, a record with its details (one Query each). Writes go
+through a unit of work (writes.py): `create`, `update` and `delete` commit one record's
+change; `unit_of_work()` gathers several records' changes into one transaction.
 """
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
-from botocore.exceptions import ClientError
-
-from ..errors import (Conflict, FieldError, IdempotencyMismatch, NotFound, PreconditionFailed,
-                             ServiceUnavailable)
-from . import cursors, dynamo, keys
+from ..errors import NotFound
+from . import dynamo, keys, queries
+from .filters import AnyOf, Eq, Filter, OneOf
 from .ids import IdAllocator
+from .queries import KeyRange, Page, strip_keys
+from .schema import COLLECTIONS, LISTS, Kind, cascading_children, children_of
+from .writes import Created, IdempotencyClaim, Rejected, UnitOfWork, explain, replay
 
-KEY_ATTRIBUTES = frozenset(
-    {"PK", "SK"} | {f"GSI{i}{part}" for i in range(1, 7) for part in ("PK", "SK")}
-)
-IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
-_MAX_CONFLICT_RETRIES = 2
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    # (org, record) -> the GSI attributes a live record carries; sparse indexes are left out.
-    index_keys: Callable[[str, dict[str, Any]], dict[str, str]]
-    # For a donor's children: the donor attribute counting its live records of this kind.
-    parent_counter: str | None = None
-
-
-@dataclass(frozen=True)
-class Guard:
-    """Makes `field` unique among an org's live records of a kind."""
-    field: str
-    value: str
-
-
-@dataclass(frozen=True)
-class IdempotencyClaim:
-    key: str
-    fingerprint: str
-
-
-@dataclass
-class Created:
-    record: dict[str, Any]
-    replayed: bool = False
-
-
-@dataclass(frozen=True)
-class Eq:
-    attribute: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class Contains:
-    attribute: str
-    text: str
-
-
-@dataclass(frozen=True)
-class OneOf:
-    attribute: str
-    values: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    """Matches when every filter of at least one group matches."""
-    groups: tuple[tuple[Any, ...], ...]
-
-
-@dataclass(frozen=True)
-class Missing:
-    """Matches items without the attribute."""
-    attribute: str
-
-
-Filter = Eq | Contains | OneOf | AnyOf | Missing
-
-
-@dataclass
-class Page:
-    items: list[dict[str, Any]]
-    next_cursor: str | None
-
-
-@dataclass
-class _Transaction:
-    table: str
-    operations: list[dict[str, Any]] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-
-    def add(self, role: str, operation: str, **body: Any) -> None:
-        body["TableName"] = self.table
-        if "ConditionExpression" in body:
-            body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        self.operations.append({operation: body})
-        self.roles.append(role)
-
-
-class Rejected(Exception):
-    """A write's condition failed: `role` names the failing part, `old` its current item."""
-
-    def __init__(self, role: str, old: dict[str, Any] | None) -> None:
-        super().__init__(role)
-        self.role = role
-        self.old = old
-
-
-def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in KEY_ATTRIBUTES}
+_TIMELINE = KeyRange(low=keys.TIMELINE_LOW, high=keys.HEAD_SK)  # the head, then its timeline
+_AGGREGATE = KeyRange(prefix=keys.HEAD_SK)                        # the head, then its details
 
 
 class Records:
@@ -128,7 +31,7 @@ class Records:
     # ---- reads -------------------------------------------------------------------------
 
     def get(self, org: str, kind: Kind, record_id: int) -> dict[str, Any] | None:
-        """The record, live or soft-deleted, or None."""
+        """The record, live or soft-deleted, or None: one GetItem."""
         with dynamo.translated_errors():
             response = dynamo.client().get_item(
                 TableName=self.table,
@@ -137,333 +40,152 @@ class Records:
         item = dynamo.from_item(response.get("Item"))
         return strip_keys(item) if item else None
 
-    def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
-        """Any item by its key (orgs, keys, members, guards), without its key attributes."""
+    def live(self, org: str, kind: Kind, record_id: int) -> dict[str, Any]:
+        """The live record, or NotFound in the kind's words."""
+        record = self.get(org, kind, record_id)
+        if record is None or record.get("deleted_at"):
+            raise NotFound(f"{kind.label} {record_id} does not exist.")
+        return record
+
+    def holder(self, org: str, kind: Kind, field: str, value: str) -> int | None:
+        """The id of the live record holding a unique value, or None: one GetItem."""
         with dynamo.translated_errors():
             response = dynamo.client().get_item(
-                TableName=self.table, Key=dynamo.to_item({"PK": pk, "SK": sk})
+                TableName=self.table,
+                Key=dynamo.to_item({"PK": keys.org_pk(org), "SK": keys.unique_sk(kind.name, field, value)}),
             )
-        item = dynamo.from_item(response.get("Item"))
-        return strip_keys(item) if item else None
+        guard = dynamo.from_item(response.get("Item"))
+        return int(guard["record_id"]) if guard else None
 
-    def query_page(self, *, index: str | None, pk: str, sk_prefix: str | None = None,
-                   newest_first: bool = False, limit: int, cursor: str | None,
-                   filters: Iterable[Filter] = (), sk_range: tuple[str | None, str | None] = (None, None)
-                   ) -> Page:
-        """One Query for one page. With filters, reads ahead (still one call) so pages stay full."""
-        filters = tuple(filters)
-        pk_attr = f"{index}PK" if index else "PK"
-        sk_attr = f"{index}SK" if index else "SK"
-        names = {"#pk": pk_attr}
-        values: dict[str, Any] = {":pk": pk}
-        condition = "#pk = :pk"
-        low, high = sk_range
-        if sk_prefix is not None:
-            names["#sk"] = sk_attr
-            values[":prefix"] = sk_prefix
-            condition += " AND begins_with(#sk, :prefix)"
-        elif low is not None and high is not None:
-            names["#sk"] = sk_attr
-            values.update({":low": low, ":high": high})
-            condition += " AND #sk BETWEEN :low AND :high"
-        elif low is not None or high is not None:  # DynamoDB refuses an empty key value as a bound
-            names["#sk"] = sk_attr
-            values[":bound"] = low if low is not None else high
-            condition += " AND #sk >= :bound" if low is not None else " AND #sk <= :bound"
-        binding = repr((index, pk, sk_prefix, sk_range, newest_first, filters))
-        request: dict[str, Any] = {
-            "TableName": self.table,
-            "KeyConditionExpression": condition,
-            "ScanIndexForward": not newest_first,
-            # One more than the page tells whether another page exists without a second call.
-            "Limit": (min(max(limit * 4, 100), 1000) if filters else limit) + 1,
-        }
-        if index:
-            request["IndexName"] = index
-        if filters:
-            expression = _filter_expression(filters, names, values)
-            request["FilterExpression"] = expression
-        request["ExpressionAttributeNames"] = names
-        request["ExpressionAttributeValues"] = {k: dynamo.to_value(v) for k, v in values.items()}
-        if cursor:
-            request["ExclusiveStartKey"] = dynamo.to_item(cursors.decode(cursor, binding))
-        with dynamo.translated_errors():
-            response = dynamo.client().query(**request)
-        items = [dynamo.from_item(i) for i in response.get("Items", [])]
-        last_key = response.get("LastEvaluatedKey")
-        next_cursor = None
-        if len(items) > limit:
-            items = items[:limit]
-            next_cursor = cursors.encode(_key_of(items[-1], pk_attr, sk_attr), binding)
-        elif last_key:
-            next_cursor = cursors.encode(dynamo.from_item(last_key), binding)
-        return Page([strip_keys(i) for i in items], next_cursor)
+    def listed(self, org: str, kind: Kind, *, limit: int, cursor: str | None, newest_first: bool = False,
+               filters: Iterable[Filter] = ()) -> Page:
+        """A page of the kind's live records in its declared order (one Query)."""
+        return queries.page(self.table, index=LISTS, pk=self._list_pk(org, kind), newest_first=newest_first,
+                            limit=limit, cursor=cursor, filters=filters)
 
-    def project(self, *, index: str, pk: str, attributes: tuple[str, ...],
-                filters: Iterable[Filter] = ()) -> list[dict[str, Any]]:
-        """These attributes of every item in an index partition (for counts over a small,
-        sparse partition): one Query per MB read."""
-        names = {"#pk": f"{index}PK", **{f"#p{n}": a for n, a in enumerate(attributes)}}
-        values: dict[str, Any] = {":pk": pk}
-        request: dict[str, Any] = {
-            "TableName": self.table,
-            "IndexName": index,
-            "KeyConditionExpression": "#pk = :pk",
-            "ProjectionExpression": ", ".join(f"#p{n}" for n in range(len(attributes))),
-        }
+    def listed_all(self, org: str, kind: Kind, *, attributes: tuple[str, ...] | None = None,
+                   filters: Iterable[Filter] = ()) -> list[dict[str, Any]]:
+        """Every live record of the kind in its declared order (whole, or these attributes)."""
+        return queries.read_all(self.table, index=LISTS, pk=self._list_pk(org, kind), attributes=attributes,
+                                filters=filters)
+
+    def lookup(self, org: str, kind: Kind, name: str, value: str | None = None, *, limit: int,
+               cursor: str | None, newest_first: bool = False, filters: Iterable[Filter] = ()) -> Page:
+        """A page of the kind's live records in one of its declared lookups (one Query)."""
+        declared = kind.lookup(name)
+        return queries.page(self.table, index=declared.index, pk=keys.lookup_pk(org, kind.name, name, value),
+                            newest_first=newest_first, limit=limit, cursor=cursor, filters=filters)
+
+    def timeline(self, org: str, parent: Kind, parent_id: int, *, limit: int, cursor: str | None,
+                 kinds: Iterable[Kind] | None = None, filters: Iterable[Filter] = ()) -> Page:
+        """A page of a live parent's timeline, newest first, or NotFound: one Query a page.
+
+        The parent's own item heads its timeline, so the first page also proves it is live
+        without a second read; detail children (no timeline_at) are outside its key range."""
+        first_page = cursor is None
         filters = tuple(filters)
-        if filters:
-            request["FilterExpression"] = _filter_expression(filters, names, values)
-        request["ExpressionAttributeNames"] = names
-        request["ExpressionAttributeValues"] = {k: dynamo.to_value(v) for k, v in values.items()}
-        out: list[dict[str, Any]] = []
-        while True:
-            with dynamo.translated_errors():
-                response = dynamo.client().query(**request)
-            out += [dynamo.from_item(i) for i in response.get("Items", [])]
-            if not response.get("LastEvaluatedKey"):
-                return out
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        if kinds is not None:  # the head always passes, whatever narrows the children
+            names = tuple(k.name for k in kinds)
+            filters = (_head_or(parent, (OneOf("kind", names), *filters)),)
+        elif filters:
+            filters = (_head_or(parent, filters),)
+        page = queries.page(self.table, index=COLLECTIONS, pk=keys.collection_pk(org, parent.name, parent_id),
+                            key_range=_TIMELINE, newest_first=True, limit=limit + (1 if first_page else 0),
+                            cursor=cursor, filters=filters)
+        if first_page:
+            if not page.items or page.items[0].get("kind") != parent.name:
+                raise NotFound(f"{parent.label} {parent_id} does not exist.")
+            page.items = page.items[1:]
+        return page
+
+    def children(self, org: str, parent: Kind, parent_id: int, kind: Kind) -> list[dict[str, Any]]:
+        """Every live child of one kind of a parent (its timeline order, or id order): whole."""
+        pk = keys.collection_pk(org, parent.name, parent_id)
+        if kind.timeline_at:
+            return queries.read_all(self.table, index=COLLECTIONS, pk=pk, filters=(Eq("kind", kind.name),),
+                                    key_range=_TIMELINE)
+        return queries.read_all(self.table, index=COLLECTIONS, pk=pk,
+                                key_range=KeyRange(prefix=keys.detail_prefix(kind.name)))
+
+    def aggregate(self, org: str, kind: Kind, record_id: int) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+        """A live record with every detail child (the children not on its timeline), by kind:
+        one Query (per MB); NotFound when the record is not live."""
+        items = queries.read_all(self.table, index=COLLECTIONS, pk=keys.collection_pk(org, kind.name, record_id),
+                                 key_range=_AGGREGATE)
+        if not items or items[0].get("kind") != kind.name:
+            raise NotFound(f"{kind.label} {record_id} does not exist.")
+        details: dict[str, list[dict[str, Any]]] = {c.name: [] for c in children_of(kind.name) if not c.timeline_at}
+        for item in items[1:]:
+            details.setdefault(item["kind"], []).append(item)
+        return items[0], details
 
     # ---- writes ------------------------------------------------------------------------
 
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """Gather writes of several records; they commit together when the block ends."""
+        unit = UnitOfWork(self.table, self.ids)
+        yield unit
+        self.commit(unit)
+
+    def commit(self, unit: UnitOfWork) -> None:
+        try:
+            unit.commit()
+        except Rejected as rejected:
+            raise explain(rejected) from None
+
     def create(self, org: str, kind: Kind, record: dict[str, Any], *,
-               guards: Iterable[Guard] = (), idempotency: IdempotencyClaim | None = None) -> Created:
+               idempotency: IdempotencyClaim | None = None) -> Created:
         """Store a new record (its id is allocated here) in one write.
 
-        Raises NotFound when a parent donor is missing or deleted, Conflict when a guard's
-        value is taken, IdempotencyMismatch when the key was used for another request;
-        returns the first response's record when the key replays an earlier request.
-        """
-        record = dict(record, id=self.ids.next_id(org, kind.name))
-        tx = _Transaction(self.table)
-        if idempotency:
-            tx.add("idempotency", "Put", Item=dynamo.to_item(_idempotency_item(org, kind, record, idempotency)),
-                   ConditionExpression="attribute_not_exists(PK) OR expires_at < :now",
-                   ExpressionAttributeValues={":now": dynamo.to_value(int(time.time()))})
-        if kind.parent_counter:
-            self._count_child(tx, org, record["donor_id"], kind.parent_counter, +1)
-        for guard in guards:
-            self._claim_guard(tx, org, kind, guard, record["id"])
-        tx.add("record", "Put", Item=dynamo.to_item(self._item(org, kind, record)),
-               ConditionExpression="attribute_not_exists(PK)")
+        Raises NotFound when its parent is missing or deleted, Conflict when a unique value
+        is taken, IdempotencyMismatch when the key was used for another request; returns
+        the first response's record when the key replays an earlier request."""
+        unit = UnitOfWork(self.table, self.ids)
+        created = unit.create(org, kind, record, idempotency=idempotency)
         try:
-            self._write(tx)
+            unit.commit()
         except Rejected as rejected:
-            if rejected.role == "idempotency":
-                return self._replay(rejected.old, idempotency)
-            raise self._explain(rejected) from None
-        return Created(record)
+            if rejected.role == "idempotency" and idempotency:
+                return replay(rejected.old, idempotency)
+            raise explain(rejected) from None
+        return Created(created)
 
-    def replace(self, org: str, kind: Kind, old: dict[str, Any], new: dict[str, Any], *,
-                guards_before: Iterable[Guard] = (), guards_after: Iterable[Guard] = ()) -> dict[str, Any]:
-        """Write `new` over `old` if nobody changed it since `old` was read (version check)."""
-        tx = _Transaction(self.table)
-        if kind.parent_counter and old["donor_id"] != new["donor_id"]:
-            self._count_child(tx, org, old["donor_id"], kind.parent_counter, -1)
-            self._count_child(tx, org, new["donor_id"], kind.parent_counter, +1)
-        before = {g.field: g for g in guards_before}
-        after = {g.field: g for g in guards_after}
-        for name in set(before) | set(after):
-            if before.get(name) != after.get(name):
-                if name in before:
-                    self._release_guard(tx, org, kind, before[name])
-                if name in after:
-                    self._claim_guard(tx, org, kind, after[name], old["id"])
-        tx.add("record", "Put", Item=dynamo.to_item(self._item(org, kind, new)),
-               ConditionExpression="version = :version AND attribute_not_exists(deleted_at)",
-               ExpressionAttributeValues={":version": dynamo.to_value(old["version"])})
-        try:
-            self._write(tx)
-        except Rejected as rejected:
-            raise self._explain(rejected) from None
+    def update(self, org: str, kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        """Write what `new` changed of `old` if nobody changed the record since `old` was read."""
+        with self.unit_of_work() as unit:
+            unit.update(org, kind, old, new)
         return new
 
-    def soft_delete(self, org: str, kind: Kind, old: dict[str, Any], deleted_at: str, *,
-                    guards: Iterable[Guard] = (), condition: str | None = None,
-                    condition_values: dict[str, Any] | None = None) -> None:
-        """Mark `old` deleted and drop it from every index, if it is unchanged since read."""
-        tx = _Transaction(self.table)
-        if kind.parent_counter:
-            self._count_child(tx, org, old["donor_id"], kind.parent_counter, -1)
-        for guard in guards:
-            self._release_guard(tx, org, kind, guard)
-        deleted = dict(old, deleted_at=deleted_at, updated_at=deleted_at, version=old["version"] + 1)
-        item = {"PK": keys.org_pk(org), "SK": keys.record_sk(kind.name, old["id"]), **deleted}
-        expression = "version = :version AND attribute_not_exists(deleted_at)"
-        values = {":version": old["version"], **(condition_values or {})}
-        if condition:
-            expression += f" AND ({condition})"
-        tx.add("record", "Put", Item=dynamo.to_item(item), ConditionExpression=expression,
-               ExpressionAttributeValues={k: dynamo.to_value(v) for k, v in values.items()})
-        try:
-            self._write(tx)
-        except Rejected as rejected:
-            raise self._explain(rejected) from None
+    def delete(self, org: str, kind: Kind, old: dict[str, Any], deleted_at: str, *,
+               condition: tuple[str, dict[str, Any]] | None = None) -> None:
+        """Soft-delete `old` and, with it, its CASCADE children (RESTRICT ones refuse it).
 
-    def put_plain(self, item: dict[str, Any], condition: str | None = None) -> None:
-        """Write an item that is not an org record (orgs, keys, members); CLI paths only."""
-        request: dict[str, Any] = {"TableName": self.table, "Item": dynamo.to_item(item)}
-        if condition:
-            request["ConditionExpression"] = condition
-        try:
-            with dynamo.translated_errors():
-                dynamo.client().put_item(**request)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise Conflict(f"{item['SK']} already exists.") from None
-            raise
-
-    def set_attributes(self, pk: str, sk: str, values: dict[str, Any]) -> None:
-        """Set attributes on an existing item that is not an org record (CLI paths only)."""
-        names = {f"#a{n}": name for n, name in enumerate(values)}
-        with dynamo.translated_errors():
-            dynamo.client().update_item(
-                TableName=self.table,
-                Key=dynamo.to_item({"PK": pk, "SK": sk}),
-                UpdateExpression="SET " + ", ".join(f"{n} = :{n[1:]}" for n in names),
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues={f":{n[1:]}": dynamo.to_value(v)
-                                           for n, v in zip(names, values.values())},
-            )
+        Children beyond what one transaction holds go first, in full transactions of their
+        own; if the parent's write then fails, a retried delete finishes the rest."""
+        going: list[tuple[Kind, dict[str, Any]]] = [
+            (child, record) for child in cascading_children(kind)
+            for record in self.children(org, kind, old["id"], child)
+        ]
+        per_unit = 99  # and the parent
+        while len(going) > per_unit:
+            batch, going = going[:per_unit], going[per_unit:]
+            with self.unit_of_work() as unit:
+                for child, record in batch:
+                    unit.delete(org, child, record, deleted_at)
+        with self.unit_of_work() as unit:
+            for child, record in going:
+                unit.delete(org, child, record, deleted_at, with_parent=True)
+            unit.delete(org, kind, old, deleted_at, condition=condition)
 
     # ---- internals ---------------------------------------------------------------------
 
-    def _item(self, org: str, kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "PK": keys.org_pk(org),
-            "SK": keys.record_sk(kind.name, record["id"]),
-            "kind": kind.name,
-            **record,
-            **kind.index_keys(org, record),
-        }
-
-    def _count_child(self, tx: _Transaction, org: str, donor_id: int, counter: str, delta: int) -> None:
-        tx.add(f"donor:{donor_id}", "Update",
-               Key=dynamo.to_item({"PK": keys.org_pk(org), "SK": keys.record_sk("DONOR", donor_id)}),
-               UpdateExpression="ADD #counter :delta",
-               ConditionExpression="attribute_exists(PK) AND attribute_not_exists(deleted_at)",
-               ExpressionAttributeNames={"#counter": counter},
-               ExpressionAttributeValues={":delta": dynamo.to_value(delta)})
-
-    def _claim_guard(self, tx: _Transaction, org: str, kind: Kind, guard: Guard, record_id: int) -> None:
-        tx.add(f"guard:{guard.field}", "Put",
-               Item=dynamo.to_item({"PK": keys.org_pk(org),
-                                    "SK": keys.unique_sk(kind.name, guard.field, guard.value),
-                                    "record_id": record_id}),
-               ConditionExpression="attribute_not_exists(PK)")
-
-    def _release_guard(self, tx: _Transaction, org: str, kind: Kind, guard: Guard) -> None:
-        tx.add(f"release:{guard.field}", "Delete",
-               Key=dynamo.to_item({"PK": keys.org_pk(org),
-                                   "SK": keys.unique_sk(kind.name, guard.field, guard.value)}))
-
-    def _write(self, tx: _Transaction) -> None:
-        for attempt in range(_MAX_CONFLICT_RETRIES + 1):
-            try:
-                with dynamo.translated_errors():
-                    if len(tx.operations) == 1:
-                        self._write_single(tx)
-                    else:
-                        dynamo.client().transact_write_items(TransactItems=tx.operations)
-                return
-            except ClientError as exc:
-                error = exc.response.get("Error", {}).get("Code")
-                if error == "ConditionalCheckFailedException":
-                    raise Rejected(tx.roles[0], dynamo.from_item(exc.response.get("Item"))) from None
-                if error != "TransactionCanceledException":
-                    raise
-                reasons = exc.response.get("CancellationReasons", [])
-                for role, reason in zip(tx.roles, reasons):
-                    if reason.get("Code") == "ConditionalCheckFailed":
-                        raise Rejected(role, dynamo.from_item(reason.get("Item"))) from None
-                codes = {r.get("Code") for r in reasons}
-                if "ThrottlingError" in codes or "ProvisionedThroughputExceeded" in codes:
-                    raise ServiceUnavailable("The data store is busy; retry shortly.") from None
-                if "TransactionConflict" not in codes or attempt == _MAX_CONFLICT_RETRIES:
-                    raise ServiceUnavailable(
-                        "Another request was changing the same records; retry shortly."
-                    ) from None
-
-    def _write_single(self, tx: _Transaction) -> None:
-        (operation, body), = tx.operations[0].items()
-        call = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}[operation]
-        getattr(dynamo.client(), call)(**body)
-
-    def _replay(self, old: dict[str, Any] | None, claim: IdempotencyClaim) -> Created:
-        if old is None or old.get("fingerprint") != claim.fingerprint:
-            raise IdempotencyMismatch(
-                "This Idempotency-Key was already used with a different request; "
-                "use a new key for a new request."
-            )
-        return Created(old["response"], replayed=True)
-
-    def _explain(self, rejected: Rejected) -> Exception:
-        role, old = rejected.role, rejected.old
-        if role.startswith("donor:"):
-            donor_id = role.split(":", 1)[1]
-            return NotFound(f"Donor {donor_id} does not exist.")
-        if role.startswith("guard:"):
-            name = role.split(":", 1)[1]
-            taken_by = old.get("record_id") if old else None
-            message = f"is already used by record {taken_by}"
-            return Conflict(f"{name} {message}.", [FieldError(name, message)])
-        if role == "record":
-            if old is None or old.get("deleted_at"):
-                return NotFound("The record does not exist.")
-            return ConcurrentChange(old)
-        return Conflict("The write could not be applied.")
+    @staticmethod
+    def _list_pk(org: str, kind: Kind) -> str:
+        if kind.order is None:
+            raise ValueError(f"{kind.name} declares no list order")
+        return keys.kind_list_pk(org, kind.name)
 
 
-class ConcurrentChange(PreconditionFailed):
-    """The record changed since it was read; `current` is what it is now."""
-
-    def __init__(self, current: dict[str, Any]) -> None:
-        super().__init__("The record was changed by another request.")
-        self.current = strip_keys(current)
-
-
-def _key_of(item: dict[str, Any], pk_attr: str, sk_attr: str) -> dict[str, str]:
-    return {name: item[name] for name in {"PK", "SK", pk_attr, sk_attr}}
-
-
-def _idempotency_item(org: str, kind: Kind, record: dict[str, Any], claim: IdempotencyClaim) -> dict[str, Any]:
-    now = int(time.time())
-    return {
-        "PK": keys.org_pk(org),
-        "SK": keys.idempotency_sk(claim.key),
-        "fingerprint": claim.fingerprint,
-        "kind": kind.name,
-        "response": record,
-        "created_epoch": now,
-        "expires_at": now + IDEMPOTENCY_WINDOW_SECONDS,
-    }
-
-
-def _filter_expression(filters: tuple[Filter, ...], names: dict[str, str], values: dict[str, Any],
-                       prefix: str = "f") -> str:
-    parts = []
-    for n, f in enumerate(filters):
-        name = f"{prefix}{n}"
-        if isinstance(f, AnyOf):
-            groups = [_filter_expression(group, names, values, f"{name}_{g}_")
-                      for g, group in enumerate(f.groups)]
-            parts.append("(" + " OR ".join(f"({g})" for g in groups) + ")")
-            continue
-        names[f"#{name}"] = f.attribute
-        if isinstance(f, Eq):
-            values[f":{name}"] = f.value
-            parts.append(f"#{name} = :{name}")
-        elif isinstance(f, Contains):
-            values[f":{name}"] = f.text
-            parts.append(f"contains(#{name}, :{name})")
-        elif isinstance(f, Missing):
-            parts.append(f"attribute_not_exists(#{name})")
-        else:
-            options = []
-            for m, v in enumerate(f.values):
-                values[f":{name}_{m}"] = v
-                options.append(f":{name}_{m}")
-            parts.append(f"#{name} IN ({', '.join(options)})")
-    return " AND ".join(parts)
+def _head_or(parent: Kind, filters: tuple[Filter, ...]) -> Filter:
+    return AnyOf(((Eq("kind", parent.name),), filters))

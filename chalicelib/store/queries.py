@@ -1,0 +1,109 @@
+"""Queries over the table or one of its indexes: a page at a time, or a whole partition's
+projection. `Records` (records.py) names what to read; this module reads it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from . import cursors, dynamo
+from .filters import Filter, expression
+from .schema import KEY_ATTRIBUTES
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class KeyRange:
+    """Which sort keys of the partition: a prefix, or bounds (either may be open)."""
+    prefix: str | None = None
+    low: str | None = None
+    high: str | None = None
+
+
+EVERYTHING = KeyRange()
+
+
+def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in KEY_ATTRIBUTES}
+
+
+def _key_condition(index: str | None, pk: str, key_range: KeyRange) -> tuple[str, dict[str, str], dict[str, Any]]:
+    names = {"#pk": f"{index}PK" if index else "PK"}
+    values: dict[str, Any] = {":pk": pk}
+    condition = "#pk = :pk"
+    sk = f"{index}SK" if index else "SK"
+    if key_range.prefix is not None:
+        names["#sk"], values[":prefix"] = sk, key_range.prefix
+        condition += " AND begins_with(#sk, :prefix)"
+    elif key_range.low is not None and key_range.high is not None:
+        names["#sk"] = sk
+        values.update({":low": key_range.low, ":high": key_range.high})
+        condition += " AND #sk BETWEEN :low AND :high"
+    elif key_range.low is not None or key_range.high is not None:  # DynamoDB refuses an empty bound
+        names["#sk"] = sk
+        values[":bound"] = key_range.low if key_range.low is not None else key_range.high
+        condition += " AND #sk >= :bound" if key_range.low is not None else " AND #sk <= :bound"
+    return condition, names, values
+
+
+def _request(table: str, index: str | None, pk: str, key_range: KeyRange,
+             filters: tuple[Filter, ...]) -> dict[str, Any]:
+    condition, names, values = _key_condition(index, pk, key_range)
+    request: dict[str, Any] = {"TableName": table, "KeyConditionExpression": condition}
+    if index:
+        request["IndexName"] = index
+    if filters:
+        request["FilterExpression"] = expression(filters, names, values)
+    request["ExpressionAttributeNames"] = names
+    request["ExpressionAttributeValues"] = {k: dynamo.to_value(v) for k, v in values.items()}
+    return request
+
+
+def page(table: str, *, index: str | None, pk: str, key_range: KeyRange = EVERYTHING,
+         newest_first: bool = False, limit: int, cursor: str | None,
+         filters: Iterable[Filter] = ()) -> Page:
+    """One Query for one page. With filters, reads ahead (still one call) so pages stay full.
+
+    The cursor is bound to the query (partition, range, order, filters): it pages nothing else."""
+    filters = tuple(filters)
+    request = _request(table, index, pk, key_range, filters)
+    request["ScanIndexForward"] = not newest_first
+    # One more than the page tells whether another page exists without a second call.
+    request["Limit"] = (min(max(limit * 4, 100), 1000) if filters else limit) + 1
+    binding = repr((index, pk, key_range.prefix, (key_range.low, key_range.high), newest_first, filters))
+    if cursor:
+        request["ExclusiveStartKey"] = dynamo.to_item(cursors.decode(cursor, binding))
+    with dynamo.translated_errors():
+        response = dynamo.client().query(**request)
+    items = [dynamo.from_item(i) for i in response.get("Items", [])]
+    pk_attr, sk_attr = (f"{index}PK", f"{index}SK") if index else ("PK", "SK")
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        next_cursor = cursors.encode({name: items[-1][name] for name in {"PK", "SK", pk_attr, sk_attr}}, binding)
+    elif response.get("LastEvaluatedKey"):
+        next_cursor = cursors.encode(dynamo.from_item(response["LastEvaluatedKey"]), binding)
+    return Page([strip_keys(i) for i in items], next_cursor)
+
+
+def read_all(table: str, *, index: str | None, pk: str, key_range: KeyRange = EVERYTHING,
+             filters: Iterable[Filter] = (), attributes: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Every matching item of a partition in key order, whole or only `attributes` (a compact
+    projection, for counts and offset pages): one Query per MB read."""
+    request = _request(table, index, pk, key_range, tuple(filters))
+    if attributes is not None:
+        projected = {f"#p{n}": a for n, a in enumerate(attributes)}
+        request["ExpressionAttributeNames"].update(projected)
+        request["ProjectionExpression"] = ", ".join(projected)
+    out: list[dict[str, Any]] = []
+    while True:
+        with dynamo.translated_errors():
+            response = dynamo.client().query(**request)
+        out += [strip_keys(dynamo.from_item(i)) for i in response.get("Items", [])]
+        if not response.get("LastEvaluatedKey"):
+            return out
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
