@@ -8,7 +8,7 @@ on 127.0.0.1:$PORT (default 8000), threaded, until SIGINT or SIGTERM.
 
 Concurrency: the embedded moto handles one request at a time (SerialisedMoto), because its
 DynamoDB is not thread-safe and the API relies on DynamoDB's atomic conditional and
-transactional writes.
+transactional writes; chalice's server accepts a deep backlog (LocalHTTPServer).
 
 Environment: PORT, MOTO_PORT, TABLE_NAME (default donor-relations), API_KEY_PEPPER (a dev
 pepper when unset), DEMO_WRITE_KEY / DEMO_READ_KEY / OTHER_WRITE_KEY (keys used verbatim;
@@ -318,6 +318,14 @@ class _Gateway(local.LocalGateway):
             raise RouteNotFound(path) from None
 
 
+class LocalHTTPServer(local.ThreadedHTTPServer):
+    """chalice's threaded server with a listen backlog of SOMAXCONN instead of socketserver's
+    5: with 5, a burst of 50 simultaneous clients gets connections reset before a thread can
+    accept them. (The kernel caps it at net.core.somaxconn.)"""
+
+    request_queue_size = socket.SOMAXCONN
+
+
 class _Handler(local.ChaliceRequestHandler):
     """chalice's handler with the gateway above (its __init__ handles the request, so mirror it)."""
 
@@ -334,7 +342,7 @@ def build_server(app: Any, disk_config: dict[str, Any], port: int) -> local.Loca
         local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
         app.__class__ = local.CustomLocalChalice
     try:
-        return local.LocalDevServer(app, config, HOST, port, handler_cls=_Handler)
+        return local.LocalDevServer(app, config, HOST, port, handler_cls=_Handler, server_cls=LocalHTTPServer)
     except OSError as exc:
         raise Abort(f"cannot serve on {HOST}:{port}: {exc.strerror} (set PORT to another port)") from None
 
