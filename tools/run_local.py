@@ -6,6 +6,10 @@ with dummy credentials. Then the table is created, two organisations are seeded 
 reused endpoint keeps its data) and the Chalice app is served with chalice's local server
 on 127.0.0.1:$PORT (default 8000), threaded, until SIGINT or SIGTERM.
 
+Concurrency: the embedded moto handles one request at a time (SerialisedMoto), because its
+DynamoDB is not thread-safe and the API relies on DynamoDB's atomic conditional and
+transactional writes; chalice's server accepts a deep backlog (LocalHTTPServer).
+
 Environment: PORT, MOTO_PORT, TABLE_NAME (default donor-relations), API_KEY_PEPPER (a dev
 pepper when unset), DEMO_WRITE_KEY / DEMO_READ_KEY / OTHER_WRITE_KEY (keys used verbatim;
 generated and printed when unset), SWEEP_INTERVAL_SECONDS (default 60), EVENT_BUS_NAME /
@@ -99,12 +103,66 @@ def apply_stage_environment(disk_config: dict[str, Any]) -> None:
              "only good for local use; never use it for a real deployment.")
 
 
+class SerialisedWSGI:
+    """A WSGI app that runs the app it wraps for one request at a time, body included.
+
+    DynamoDB makes each request atomic; moto's server handles requests on parallel threads
+    over shared dicts with no lock (moto 5.2, moto/dynamodb/models):
+    - TransactWriteItems deep-copies the table to roll back a failed condition: a parallel
+      write makes the copy fail ("dictionary changed size during iteration", HTTP 500), and a
+      rollback restores a snapshot that drops writes other threads had acknowledged (a 201'd
+      record that then 404s; two donors holding one external_id guard);
+    - a conditional UpdateItem checks then writes, so two overlapping sweeps can both claim
+      one follow-up and raise it twice.
+    The API's correctness (idempotency, unique external ids, claims, merged PATCHes) rests on
+    those guarantees, so the local stack restores them: one lock around each request. The
+    whole response is built under the lock and sent after it is released. A plain Lock: no
+    moto request calls back into this server (no HTTP subscriptions or API destinations).
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+
+def _serialised_moto_server() -> Any:
+    from moto.server import DomainDispatcherApplication, ThreadedMotoServer
+
+    class SerialisedMoto(ThreadedMotoServer):
+        """moto's ThreadedMotoServer with its WSGI app wrapped in SerialisedWSGI.
+
+        ThreadedMotoServer builds the app and the werkzeug server together in its thread
+        and exposes neither, so the app is swapped on the werkzeug server (which reads
+        `server.app` for every request) as soon as start() returns, before any client
+        knows the port. If moto changes that shape this fails loudly instead of serving
+        unserialised."""
+
+        def start(self) -> None:
+            super().start()
+            served = getattr(self, "_server", None)
+            if not isinstance(getattr(served, "app", None), DomainDispatcherApplication):
+                self.stop()
+                raise RuntimeError("moto's ThreadedMotoServer changed: cannot serialise its requests; "
+                                   "update tools/run_local.py (SerialisedMoto)")
+            served.app = SerialisedWSGI(served.app)
+
+    return SerialisedMoto
+
+
 def start_moto_unless_endpoint_set() -> Any:
     """moto's server on 127.0.0.1, or None when the environment names an endpoint already."""
     if os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"):
         return None
-    from moto.server import ThreadedMotoServer
-
     port = _port("MOTO_PORT", 0)
     if port:  # ThreadedMotoServer waits forever if it cannot bind: check first
         with socket.socket() as probe:
@@ -112,7 +170,7 @@ def start_moto_unless_endpoint_set() -> Any:
                 probe.bind((HOST, port))
             except OSError as exc:
                 raise Abort(f"MOTO_PORT {port} is not free on {HOST}: {exc.strerror}") from None
-    server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+    server = _serialised_moto_server()(ip_address=HOST, port=port, verbose=False)
     server.start()
     port = server.get_host_and_port()[1]
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
@@ -260,6 +318,14 @@ class _Gateway(local.LocalGateway):
             raise RouteNotFound(path) from None
 
 
+class LocalHTTPServer(local.ThreadedHTTPServer):
+    """chalice's threaded server with a listen backlog of SOMAXCONN instead of socketserver's
+    5: with 5, a burst of 50 simultaneous clients gets connections reset before a thread can
+    accept them. (The kernel caps it at net.core.somaxconn.)"""
+
+    request_queue_size = socket.SOMAXCONN
+
+
 class _Handler(local.ChaliceRequestHandler):
     """chalice's handler with the gateway above (its __init__ handles the request, so mirror it)."""
 
@@ -276,7 +342,7 @@ def build_server(app: Any, disk_config: dict[str, Any], port: int) -> local.Loca
         local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
         app.__class__ = local.CustomLocalChalice
     try:
-        return local.LocalDevServer(app, config, HOST, port, handler_cls=_Handler)
+        return local.LocalDevServer(app, config, HOST, port, handler_cls=_Handler, server_cls=LocalHTTPServer)
     except OSError as exc:
         raise Abort(f"cannot serve on {HOST}:{port}: {exc.strerror} (set PORT to another port)") from None
 

@@ -1,30 +1,16 @@
 """The Together docs' curl flow over real HTTP, against `python -m tools.run_local` (= `make run`)."""
 from __future__ import annotations
 
-import json
 import logging
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any
 
 import pytest
 
+from .local_stack import DEMO_READ_KEY, DEMO_WRITE_KEY, DONOR, OTHER_WRITE_KEY, START_TIMEOUT, Server
+
 pytestmark = pytest.mark.blackbox
 
-ROOT = Path(__file__).resolve().parents[2]
-DONOR = "cm3donor0001abc123xyz456"
-DEMO_WRITE_KEY = "blackbox-demo-write-key-0001"
-DEMO_READ_KEY = "blackbox-demo-read-key-0001"
-OTHER_WRITE_KEY = "blackbox-other-write-key-0001"
 SEED_BODY = {
     "donor_id": DONOR,
     "contact_method": "PHONE",
@@ -32,89 +18,6 @@ SEED_BODY = {
     "notes": "Discussed the year-end appeal; keen to give again.",
     "follow_up_at": "2026-06-25T00:00:00.000Z",
 }
-START_TIMEOUT = 60
-STOP_TIMEOUT = 20
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`python -m tools.run_local` as `make run` starts it, its output kept in a file."""
-
-    def __init__(self, **env: str) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile(mode="w+")
-        clean = {k: v for k, v in os.environ.items()
-                 if k not in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "MOTO_PORT")}
-        clean.update({"PORT": str(self.port), "DEMO_WRITE_KEY": DEMO_WRITE_KEY,
-                      "DEMO_READ_KEY": DEMO_READ_KEY, "OTHER_WRITE_KEY": OTHER_WRITE_KEY,
-                      "PYTHONUNBUFFERED": "1", **env})
-        self.process = subprocess.Popen([sys.executable, "-m", "tools.run_local"], cwd=ROOT, env=clean,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()
-
-    def wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"run_local exited with {self.process.returncode}:\n{self.output()}")
-            try:
-                urllib.request.urlopen(self.base + "/api/v1/contact-logs", timeout=2)
-            except urllib.error.HTTPError:
-                return  # any HTTP answer (401 here) means it is serving
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
-                continue
-            return
-        pytest.fail(f"run_local did not answer on {self.base} within {START_TIMEOUT} s:\n{self.output()}")
-
-    def stop(self) -> tuple[int, str]:
-        """SIGTERM, as Ctrl-C or a supervisor would; its exit code and everything it printed."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            pytest.fail(f"run_local ignored SIGTERM for {STOP_TIMEOUT} s:\n{self.output()}")
-        output = self.output()
-        self.log.close()
-        return code, output
-
-    def call(self, method: str, path: str, key: str | None = None, body: Any = None,
-             raw: bytes | None = None) -> tuple[int, dict[str, str], Any]:
-        headers = {"Content-Type": "application/json"}
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, head, payload = response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            status, head, payload = error.code, dict(error.headers), error.read()
-        return status, head, json.loads(payload) if payload else None
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = Server()
-    try:
-        running.wait_until_ready()
-        yield running
-    finally:
-        code, output = running.stop()
-    assert code == 0, f"run_local exited with {code} after SIGTERM:\n{output}"
-    assert output.rstrip().endswith("Stopped."), output
 
 
 def open_ids(server: Server) -> list[str]:
