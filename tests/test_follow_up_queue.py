@@ -262,6 +262,23 @@ def test_bare_dates_are_midnight_in_the_time_zone(api, acme, queued, frozen):
         ["e4", "e5", "e6", "e7", "e8"]
 
 
+def test_follow_ups_due_before_year_1000_are_overdue_and_first(api, acme, donor, frozen):
+    made = {due: new_log(api, acme, donor["id"], follow_up_at=due)["id"]
+            for due in ("2026-11-23T09:00:00Z", "0999-06-02T00:00:00Z", "2026-11-20T00:00:00Z",
+                        "0226-06-11T00:00:00Z", "0001-01-01T00:00:00Z")}
+    body = get(api, acme).json
+    assert [i["follow_up_at"] for i in body["data"]] == [
+        "0001-01-01T00:00:00.000Z", "0226-06-11T00:00:00.000Z", "0999-06-02T00:00:00.000Z",
+        "2026-11-20T00:00:00.000Z", "2026-11-23T09:00:00.000Z"]
+    assert [i["window"] for i in body["data"]] == ["overdue"] * 4 + ["upcoming"]
+    assert body["counts"] == {"overdue": 4, "due_today": 0, "upcoming": 1}
+    assert ids(get(api, acme, "window=overdue")) == [made[d] for d in ("0001-01-01T00:00:00Z", "0226-06-11T00:00:00Z",
+                                                                       "0999-06-02T00:00:00Z", "2026-11-20T00:00:00Z")]
+    assert ids(get(api, acme, "due_after=0999-01-01&due_before=2026-01-01")) == [made["0999-06-02T00:00:00Z"]]
+    assert ids(get(api, acme, "due_before=0226-06-11T00:00:00.001Z")) == [made["0001-01-01T00:00:00Z"],
+                                                                          made["0226-06-11T00:00:00Z"]]
+
+
 # ---- filters ----------------------------------------------------------------------------
 
 def test_donor_filter_by_id_or_external_id_and_counts_follow_it(api, acme, queued, frozen):

@@ -17,9 +17,13 @@ def utcnow() -> datetime:
 
 
 def format_timestamp(value: datetime) -> str:
-    """`2026-06-10T02:00:00.000Z`: UTC, milliseconds, as the Together API writes them."""
-    value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    """`2026-06-10T02:00:00.000Z`: UTC, milliseconds, as the Together API writes them.
+
+    Always four year digits (`0226-06-10T…`): every index sorts and ranges these strings, so
+    they must order as the instants do. Not strftime: glibc's %Y drops the zeros below 1000.
+    """
+    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="milliseconds") + "Z"  # milliseconds truncated, as parsed
 
 
 def parse_timestamp(text: str) -> datetime:
