@@ -491,9 +491,40 @@ def test_an_empty_queue(api, acme, frozen):
     ("window=overdue&window=upcoming", "window"),
     ("tz=UTC&tz=UTC", "tz"),
     ("cursor=not-a-cursor", "cursor"),
+    # Dates and cursors at the ends of the years 0001-9999 (were 500: OverflowError).
+    ("due_after=0001-01-01&tz=Asia/Tokyo", "due_after"),      # 0001-01-01 00:00 in Tokyo is year 0 in UTC
+    ("due_before=0001-01-01&tz=Asia/Tokyo", "due_before"),
+    ("due_after=0001-01-01T00:00:00%2B01:00", "due_after"),
+    ("cursor=253402300799999.x", "cursor"),                    # now = 9999-12-31T23:59:59.999Z
+    ("cursor=253402214400000.x&tz=Pacific/Kiritimati", "cursor"),
 ])
 def test_bad_parameters_are_400_naming_the_field(api, acme, frozen, query, field):
     assert_problem(get(api, acme, query), 400, field)
+
+
+def test_dates_at_the_ends_of_the_years_that_fit_are_accepted(api, acme, donor, frozen):
+    first = new_log(api, acme, donor["id"], follow_up_at="0001-01-01T12:00:00Z")["id"]
+    last = new_log(api, acme, donor["id"], follow_up_at="9999-12-31T12:00:00Z")["id"]
+    assert ids(get(api, acme, "due_after=0001-01-01&tz=America/New_York")) == [first, last]
+    assert ids(get(api, acme, "due_before=9999-12-31&tz=Pacific/Kiritimati")) == [first]
+    assert ids(get(api, acme, "due_after=9999-12-31&tz=Pacific/Pago_Pago")) == [last]   # 11:00Z
+    assert ids(get(api, acme, "due_after=9999-12-31T12:00:00.001Z")) == []
+
+
+@pytest.mark.parametrize("moment, zone", [
+    ("9999-12-31T23:59:59.999Z", "UTC"),                  # tomorrow is year 10000
+    ("9999-12-31T10:00:00Z", "Pacific/Kiritimati"),      # already 9999-12-31 there
+    ("9999-12-31T23:00:00Z", "Asia/Tokyo"),              # already year 10000 there
+    ("0001-01-01T03:00:00Z", "America/New_York"),        # still year 0 there (LMT, -04:56)
+])
+def test_a_clock_whose_day_leaves_the_years_0001_to_9999_is_a_value_error(moment, zone):
+    with pytest.raises(ValueError, match="0001-9999"):
+        clock(moment, zone)
+
+
+def test_a_bare_date_before_year_1_in_utc_is_a_value_error():
+    with pytest.raises(ValueError, match="0001-9999"):
+        timestamps.parse_in_zone("0001-01-01", ZoneInfo("Asia/Tokyo"))
 
 
 def test_due_after_equal_to_due_before_is_an_empty_range_not_an_error(api, acme, queued, frozen):

@@ -24,7 +24,7 @@ from ..store.context import due_index, records
 from ..store.kinds import DONOR
 from ..store.records import Eq, Filter, Page
 from . import organisations
-from .timestamps import format_timestamp, utcnow
+from .timestamps import OUT_OF_RANGE, format_timestamp, utcnow
 
 log = logging.getLogger("donor_api.sweep")
 
@@ -173,9 +173,13 @@ class Clock:
 
     @classmethod
     def at(cls, moment: datetime, zone: ZoneInfo) -> "Clock":
-        local = moment.astimezone(zone)
-        tomorrow = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
-        return cls(format_timestamp(moment), format_timestamp(tomorrow), zone.key)
+        """ValueError if today in `zone` does not lie within the years 0001-9999 (in UTC)."""
+        try:
+            local = moment.astimezone(zone)
+            tomorrow = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
+            return cls(format_timestamp(moment), format_timestamp(tomorrow), zone.key)
+        except OverflowError:
+            raise ValueError(f"today in {zone.key} at {format_timestamp(moment)} {OUT_OF_RANGE}") from None
 
     def window_of(self, follow_up_at: str) -> str:
         if follow_up_at < self.now:

@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+OUT_OF_RANGE = "is outside the years 0001-9999 in UTC"
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # ISO 8601 extended format with a mandatory zone (Z or +hh:mm); fractions to nanoseconds.
 _DATETIME = re.compile(
@@ -51,7 +52,7 @@ def parse_timestamp(text: str) -> datetime:
     except ValueError:
         raise ValueError(f"{text!r} is not a valid date and time") from None
     except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
-        raise ValueError(f"{text!r} is outside the years 0001-9999 in UTC") from None
+        raise ValueError(f"{text!r} {OUT_OF_RANGE}") from None
 
 
 def canonical_timestamp(text: str) -> str:
@@ -85,5 +86,8 @@ def parse_in_zone(text: str, zone: ZoneInfo) -> datetime:
             day = date.fromisoformat(text.strip())
         except ValueError:
             raise ValueError(f"{text!r} is not a valid calendar date") from None
-        return datetime.combine(day, datetime.min.time(), zone).astimezone(timezone.utc)
+        try:
+            return datetime.combine(day, datetime.min.time(), zone).astimezone(timezone.utc)
+        except OverflowError:  # 0001-01-01 in Tokyo begins in year 0 in UTC
+            raise ValueError(f"{text!r} in {zone.key} {OUT_OF_RANGE}") from None
     return parse_timestamp(text)

@@ -191,6 +191,7 @@ def _invalid(name: str, message: str) -> BadRequest:
     return BadRequest(f"{name} {message}.", [FieldError(name, message)])
 
 
+_NOT_A_CURSOR = "is not a cursor this list issued; start again without it"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MILLISECOND = timedelta(milliseconds=1)
 
@@ -202,7 +203,7 @@ def _queue_position(cursor: str | None) -> tuple[datetime, str | None]:
     millis, _, inner = cursor.partition(".")
     number = lifecycle.whole_number(millis)
     if number is None or number > 253402300799999 or not inner:
-        raise _invalid("cursor", "is not a cursor this list issued; start again without it")
+        raise _invalid("cursor", _NOT_A_CURSOR)
     return _EPOCH + number * _MILLISECOND, inner  # integer arithmetic: exactly the ms it was given
 
 
@@ -237,7 +238,10 @@ def follow_up_queue(call: Call) -> Response:
         if recorder is None:
             raise _invalid("recorded_by_id", "must be a team member id (a positive integer)")
     donor = donors.resolve_id(call.org, params["donor_id"]) if "donor_id" in params else None
-    clock = follow_ups.Clock.at(as_of, zone)
+    try:
+        clock = follow_ups.Clock.at(as_of, zone)
+    except ValueError as exc:  # today in `tz` leaves the years 0001-9999: an edited cursor's `now`
+        raise (_invalid("cursor", _NOT_A_CURSOR) if cursor else _invalid("tz", str(exc))) from None
     found = follow_ups.queue(call.org, clock, window=window, due_after=due_after, due_before=due_before,
                              donor_id=donor, recorder_id=recorder, limit=limit, cursor=cursor)
     body = render.page(found.page, lambda entry: render.queued(entry, clock))
