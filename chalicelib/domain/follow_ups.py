@@ -13,17 +13,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from .. import notify
-from ..store import keys
+from ..store import cursors, keys
 from ..store.context import due_index, records
 from ..store.kinds import DONOR
 from ..store.records import Eq, Filter, Page
-from . import organisations
+from . import organisations, timestamps
 from .timestamps import OUT_OF_RANGE, format_timestamp, utcnow
 
 log = logging.getLogger("donor_api.sweep")
@@ -201,11 +201,27 @@ class Queue:
     clock: Clock
 
 
+def _queue_binding(org: str) -> str:
+    return f"follow-up-queue#{org}"
+
+
+def resume(org: str, cursor: str | None) -> tuple[datetime, str | None]:
+    """Where a page of the queue starts: `now` and no page cursor for a first page; a later
+    page keeps its first page's `now`, so windows and counts stay put while paging. The queue
+    cursor signs that `now` with the page cursor (store.cursors): neither can be edited."""
+    if cursor is None:
+        return timestamps.utcnow(), None   # looked up here, so tests can freeze it
+    state = cursors.decode(cursor, _queue_binding(org))
+    return timestamps.parse_timestamp(state["now"]), state["page"]
+
+
 def queue(org: str, clock: Clock, *, window: str | None = None, due_after: str | None = None,
           due_before: str | None = None, donor_id: int | None = None, recorder_id: int | None = None,
           limit: int, cursor: str | None) -> Queue:
     """Open follow-ups by due time (GSI6), with how many fall in each window.
 
+    `cursor` is the page cursor `resume` returned; the page's `next_cursor` is a queue
+    cursor for `resume`, carrying `clock.now`.
     One Query for the page and one for the counts (only the due times, donor and recorder
     of the open follow-ups are read back)."""
     filters: list[Filter] = []
@@ -217,6 +233,9 @@ def queue(org: str, clock: Clock, *, window: str | None = None, due_after: str |
     pk = keys.follow_up_queue_pk(org)
     page = records().query_page(index="GSI6", pk=pk, sk_range=(low, high), limit=limit, cursor=cursor,
                                 filters=filters)
+    if page.next_cursor:
+        page = replace(page, next_cursor=cursors.encode({"now": clock.now, "page": page.next_cursor},
+                                                        _queue_binding(org)))
     counts = dict.fromkeys(WINDOWS, 0)
     for item in records().project(index="GSI6", pk=pk, attributes=("follow_up_at",), filters=filters):
         counts[clock.window_of(item["follow_up_at"])] += 1
