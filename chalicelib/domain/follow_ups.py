@@ -14,7 +14,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,8 @@ ARMINGS = "follow_up_armings"
 # How long a sweep may take between leasing a follow-up and recording its raise. Longer
 # than any sweep Lambda's timeout, so a live sweep never loses its lease.
 LEASE_SECONDS = 15 * 60
+# The latest moment a sweep can run at: its lease must end by the last writable millisecond.
+LATEST_SWEEP = datetime(9999, 12, 31, 23, 59, 59, 999000, timezone.utc) - timedelta(seconds=LEASE_SECONDS)
 NOTES_EXCERPT_MAX = 200
 
 
@@ -54,10 +56,18 @@ class SweepSummary:
         return {"summary": True, **asdict(self)}
 
 
+def sweep_moment(moment: datetime) -> datetime:
+    """`moment`, if a sweep can run at it; ValueError if its lease would end after year 9999."""
+    if moment > LATEST_SWEEP:
+        raise ValueError(f"must be at most {format_timestamp(LATEST_SWEEP)}: a sweep's "
+                         f"{LEASE_SECONDS // 60}-minute lease must end within year 9999")
+    return moment
+
+
 def sweep(now: datetime | None = None, *, should_stop: Callable[[], bool] = lambda: False,
           on_raised: Callable[[notify.Reminder], None] = lambda reminder: None) -> SweepSummary:
     """Raise every follow-up due at `now` (default: the current time) once."""
-    moment = now or utcnow()
+    moment = sweep_moment(now or utcnow())
     stamp = format_timestamp(moment)
     lease_until = format_timestamp(moment + timedelta(seconds=LEASE_SECONDS))
     summary = SweepSummary(now=stamp)
