@@ -98,7 +98,7 @@ def _followups_sweep(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
 
 def _moment(text: str) -> datetime:
     try:
-        return timestamps.parse_timestamp(text)
+        return follow_ups.sweep_moment(timestamps.parse_timestamp(text))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

@@ -242,6 +242,35 @@ def test_list_order_follows_an_updated_occurred_at(api, acme, donor):
     assert ids(api.get(f"{LOGS}?method=PHONE", acme)) == [older["id"], newer["id"]]
 
 
+@pytest.mark.parametrize("sent, stored", [
+    ("0226-06-10T02:00:00Z", "0226-06-10T02:00:00.000Z"),    # a one-digit typo of 2026
+    ("0999-01-01T00:00:00Z", "0999-01-01T00:00:00.000Z"),
+    ("0001-01-01", "0001-01-01T00:00:00.000Z"),
+    ("0050-03-01T01:00:00+02:00", "0050-02-28T23:00:00.000Z"),
+])
+def test_years_before_1000_are_written_with_four_digits_and_can_be_sent_back(api, acme, donor, sent, stored):
+    entry = new_log(api, acme, donor["id"], occurred_at=sent, follow_up_at=sent)
+    assert entry["occurred_at"] == entry["follow_up_at"] == stored
+    assert STAMP.match(stored)
+    assert fetch(api, acme, entry["id"]).json["occurred_at"] == stored
+    # What a client read it can write back unchanged (GET, edit, PATCH).
+    again = api.patch(f"{LOGS}/{entry['id']}", acme, {"occurred_at": stored, "follow_up_at": stored,
+                                                       "notes": "re-saved"})
+    assert again.status_code == 200, again.body
+    assert again.json["occurred_at"] == again.json["follow_up_at"] == stored
+
+
+def test_years_before_1000_sort_before_later_years(api, acme, donor):
+    made = {occurred: new_log(api, acme, donor["id"], occurred_at=occurred)["id"]
+            for occurred in ("2026-06-01T00:00:00Z", "0999-06-01T00:00:00Z", "9999-12-31T00:00:00Z",
+                             "0226-06-10T02:00:00Z", "1000-01-01T00:00:00Z", "0001-01-01T00:00:00Z")}
+    newest_first = ["9999-12-31T00:00:00Z", "2026-06-01T00:00:00Z", "1000-01-01T00:00:00Z",
+                    "0999-06-01T00:00:00Z", "0226-06-10T02:00:00Z", "0001-01-01T00:00:00Z"]
+    assert ids(api.get(LOGS, acme)) == [made[o] for o in newest_first]
+    assert [e["id"] for e in walk(api, acme, f"{LOGS}?limit=2&donor_id={donor['id']}")] == \
+        [made[o] for o in newest_first]
+
+
 @pytest.fixture
 def filtered(api, acme):
     """Two donors' entries covering every filter combination; label -> entry id."""

@@ -423,6 +423,19 @@ def test_a_past_follow_up_is_raised_by_the_next_sweep_and_the_entry_shows_it(api
     assert follow_ups.sweep().raised == 0  # an edit that keeps the date does not re-arm
 
 
+def test_follow_ups_due_before_year_1000_are_past_and_raised_by_the_next_sweep(api, org_a, stack, donor):
+    entries = logs_due(api, org_a, donor["id"], "0226-06-11T00:00:00Z", "0999-06-02T00:00:00Z",
+                       "0001-01-01T00:00:00Z", "2099-01-01T00:00:00Z")
+    assert [e["follow_up_at"] for e in entries] == ["0226-06-11T00:00:00.000Z", "0999-06-02T00:00:00.000Z",
+                                                    "0001-01-01T00:00:00.000Z", "2099-01-01T00:00:00.000Z"]
+    summary = follow_ups.sweep(T0)
+    assert (summary.raised, summary.failed, summary.remaining) == (3, 0, 0)
+    assert sorted(stack.event_ids()) == sorted(follow_ups.event_id("acme", int(e["id"]), e["follow_up_at"])
+                                               for e in entries[:3])
+    raised = [api.get(f"{LOGS}/{e['id']}", org_a).json["follow_up_raised_at"] for e in entries]
+    assert raised == [stamp(T0)] * 3 + [None]
+
+
 def test_a_future_follow_up_is_raised_exactly_when_it_falls_due(api, org_a, stack, donor):
     due = "2099-03-04T05:06:07.890Z"
     entry = new_log(api, org_a, donor["id"], follow_up_at=due)

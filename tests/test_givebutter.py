@@ -221,6 +221,21 @@ def test_occurred_at_is_stored_as_utc(api, acme, donor, sent, zone, stored):
     assert api.get(f"{LOGS}/{activity['id']}", acme).json["occurred_at"] == stored
 
 
+@pytest.mark.parametrize("sent, stored", [
+    ("0999-01-01T00:00:00Z", "0999-01-01T00:00:00.000Z"),
+    ("0226-06-10T04:00:00+02:00", "0226-06-10T02:00:00.000Z"),
+    ("0001-01-01", "0001-01-01T00:00:00.000Z"),
+])
+def test_years_before_1000_are_written_with_four_digits_and_can_be_sent_back(api, acme, donor, sent, stored):
+    activity = new_activity(api, acme, donor["id"], occurred_at=sent)
+    assert activity["occurred_at"] == stored and STAMP.match(stored)
+    assert api.get(activity_path(donor["id"], activity["id"]), acme).json["occurred_at"] == stored
+    assert api.get(f"{LOGS}/{activity['id']}", acme).json["occurred_at"] == stored
+    again = api.call("PUT", activity_path(donor["id"], activity["id"]), acme, {"occurred_at": stored})
+    assert again.status_code == 200, again.body
+    assert again.json["occurred_at"] == stored
+
+
 # ---- list ------------------------------------------------------------------------------
 
 def test_list_is_newest_first_with_laravel_links_and_meta(api, acme, donor):

@@ -192,15 +192,31 @@ def test_cli_reports_failed_deliveries_and_the_next_run_delivers(api, acme, dono
                                                                                 entry["follow_up_at"])]
 
 
-@pytest.mark.parametrize("bad", ["yesterday", "2026-06-10T02:00:00", "2026-02-30T00:00:00Z", "", "1700000000"])
+@pytest.mark.parametrize("bad", ["yesterday", "2026-06-10T02:00:00", "2026-02-30T00:00:00Z", "", "1700000000",
+                                 # the 15-minute lease would end after year 9999
+                                 "9999-12-31T23:59:59.999Z", "9999-12-31T23:45:00Z", "9999-12-31T23:44:59.9995Z"])
 def test_cli_sweep_with_a_bad_now_exits_2_and_raises_nothing(api, acme, channels, donor, capsys, bad):
     (entry,) = logs_due(api, acme, donor["id"], "2020-01-01T00:00:00Z")
     code, lines, err = run(capsys, "followups", "sweep", "--now", bad)
     assert code == 2
     assert lines == []
-    assert "--now" in err
+    assert "--now" in err and "Traceback" not in err
+    assert len([line for line in err.splitlines() if "error" in line]) == 1
     assert "follow_up_raised_at" not in stored("acme", entry["id"])
     assert channels.events() == []
+
+
+def test_cli_sweep_at_the_latest_moment_a_lease_fits_in(api, acme, channels, donor, capsys):
+    (entry,) = logs_due(api, acme, donor["id"], "9999-12-31T23:44:59.999Z")
+    code, lines, err = run(capsys, "followups", "sweep", "--now", "9999-12-31T23:44:59.999Z")
+    assert code == 0, err
+    assert [line["entry_id"] for line in lines[:-1]] == [entry["id"]]
+    assert lines[-1]["now"] == "9999-12-31T23:44:59.999Z" and lines[-1]["raised"] == 1
+
+
+def test_a_sweep_whose_lease_would_end_after_year_9999_is_refused():
+    with pytest.raises(ValueError, match="9999-12-31T23:44:59.999Z"):
+        follow_ups.sweep(T0.replace(year=9999, month=12, day=31, hour=23, minute=59))
 
 
 @pytest.mark.parametrize("argv", [["followups"], ["followups", "sweep", "--now"], ["followups", "sweep", "acme"],

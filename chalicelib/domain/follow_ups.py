@@ -13,18 +13,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from .. import notify
+from ..store import cursors
 from ..store.context import due_index, records
 from ..store.filters import Eq, Filter
 from ..store.kinds import DONOR
 from ..store.queries import Page
-from . import organisations
-from .timestamps import format_timestamp, utcnow
+from . import organisations, timestamps
+from .timestamps import OUT_OF_RANGE, format_timestamp, utcnow
 
 log = logging.getLogger("donor_api.sweep")
 
@@ -36,6 +37,8 @@ ARMINGS = "follow_up_armings"
 # How long a sweep may take between leasing a follow-up and recording its raise. Longer
 # than any sweep Lambda's timeout, so a live sweep never loses its lease.
 LEASE_SECONDS = 15 * 60
+# The latest moment a sweep can run at: its lease must end by the last writable millisecond.
+LATEST_SWEEP = datetime(9999, 12, 31, 23, 59, 59, 999000, timezone.utc) - timedelta(seconds=LEASE_SECONDS)
 NOTES_EXCERPT_MAX = 200
 
 
@@ -54,10 +57,18 @@ class SweepSummary:
         return {"summary": True, **asdict(self)}
 
 
+def sweep_moment(moment: datetime) -> datetime:
+    """`moment`, if a sweep can run at it; ValueError if its lease would end after year 9999."""
+    if moment > LATEST_SWEEP:
+        raise ValueError(f"must be at most {format_timestamp(LATEST_SWEEP)}: a sweep's "
+                         f"{LEASE_SECONDS // 60}-minute lease must end within year 9999")
+    return moment
+
+
 def sweep(now: datetime | None = None, *, should_stop: Callable[[], bool] = lambda: False,
           on_raised: Callable[[notify.Reminder], None] = lambda reminder: None) -> SweepSummary:
     """Raise every follow-up due at `now` (default: the current time) once."""
-    moment = now or utcnow()
+    moment = sweep_moment(now or utcnow())
     stamp = format_timestamp(moment)
     lease_until = format_timestamp(moment + timedelta(seconds=LEASE_SECONDS))
     summary = SweepSummary(now=stamp)
@@ -173,9 +184,13 @@ class Clock:
 
     @classmethod
     def at(cls, moment: datetime, zone: ZoneInfo) -> "Clock":
-        local = moment.astimezone(zone)
-        tomorrow = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
-        return cls(format_timestamp(moment), format_timestamp(tomorrow), zone.key)
+        """ValueError if today in `zone` does not lie within the years 0001-9999 (in UTC)."""
+        try:
+            local = moment.astimezone(zone)
+            tomorrow = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
+            return cls(format_timestamp(moment), format_timestamp(tomorrow), zone.key)
+        except OverflowError:
+            raise ValueError(f"today in {zone.key} at {format_timestamp(moment)} {OUT_OF_RANGE}") from None
 
     def window_of(self, follow_up_at: str) -> str:
         if follow_up_at < self.now:
@@ -197,11 +212,27 @@ class Queue:
     clock: Clock
 
 
+def _queue_binding(org: str) -> str:
+    return f"follow-up-queue#{org}"
+
+
+def resume(org: str, cursor: str | None) -> tuple[datetime, str | None]:
+    """Where a page of the queue starts: `now` and no page cursor for a first page; a later
+    page keeps its first page's `now`, so windows and counts stay put while paging. The queue
+    cursor signs that `now` with the page cursor (store.cursors): neither can be edited."""
+    if cursor is None:
+        return timestamps.utcnow(), None   # looked up here, so tests can freeze it
+    state = cursors.decode(cursor, _queue_binding(org))
+    return timestamps.parse_timestamp(state["now"]), state["page"]
+
+
 def queue(org: str, clock: Clock, *, window: str | None = None, due_after: str | None = None,
           due_before: str | None = None, donor_id: int | None = None, recorder_id: int | None = None,
           limit: int, cursor: str | None) -> Queue:
     """Open follow-ups by due time (GSI6), with how many fall in each window.
 
+    `cursor` is the page cursor `resume` returned; the page's `next_cursor` is a queue
+    cursor for `resume`, carrying `clock.now`.
     One Query for the page and one for the counts (only the due times, donor and recorder
     of the open follow-ups are read back)."""
     filters: list[Filter] = []
@@ -211,6 +242,9 @@ def queue(org: str, clock: Clock, *, window: str | None = None, due_after: str |
         filters.append(Eq("recorded_by_id", recorder_id))
     low, high = clock.bounds(window) if window else (due_after, due_before)
     page = due_index().queue(org, low=low, high=high, limit=limit, cursor=cursor, filters=tuple(filters))
+    if page.next_cursor:
+        page = replace(page, next_cursor=cursors.encode({"now": clock.now, "page": page.next_cursor},
+                                                        _queue_binding(org)))
     counts = dict.fromkeys(WINDOWS, 0)
     for due in due_index().queue_due_times(org, filters=tuple(filters)):
         counts[clock.window_of(due)] += 1

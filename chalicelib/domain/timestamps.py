@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+OUT_OF_RANGE = "is outside the years 0001-9999 in UTC"
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # ISO 8601 extended format with a mandatory zone (Z or +hh:mm); fractions to nanoseconds.
 _DATETIME = re.compile(
@@ -17,9 +18,13 @@ def utcnow() -> datetime:
 
 
 def format_timestamp(value: datetime) -> str:
-    """`2026-06-10T02:00:00.000Z`: UTC, milliseconds, as the Together API writes them."""
-    value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    """`2026-06-10T02:00:00.000Z`: UTC, milliseconds, as the Together API writes them.
+
+    Always four year digits (`0226-06-10T…`): every index sorts and ranges these strings, so
+    they must order as the instants do. Not strftime: glibc's %Y drops the zeros below 1000.
+    """
+    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="milliseconds") + "Z"  # milliseconds truncated, as parsed
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -47,7 +52,7 @@ def parse_timestamp(text: str) -> datetime:
     except ValueError:
         raise ValueError(f"{text!r} is not a valid date and time") from None
     except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
-        raise ValueError(f"{text!r} is outside the years 0001-9999 in UTC") from None
+        raise ValueError(f"{text!r} {OUT_OF_RANGE}") from None
 
 
 def canonical_timestamp(text: str) -> str:
@@ -81,5 +86,8 @@ def parse_in_zone(text: str, zone: ZoneInfo) -> datetime:
             day = date.fromisoformat(text.strip())
         except ValueError:
             raise ValueError(f"{text!r} is not a valid calendar date") from None
-        return datetime.combine(day, datetime.min.time(), zone).astimezone(timezone.utc)
+        try:
+            return datetime.combine(day, datetime.min.time(), zone).astimezone(timezone.utc)
+        except OverflowError:  # 0001-01-01 in Tokyo begins in year 0 in UTC
+            raise ValueError(f"{text!r} in {zone.key} {OUT_OF_RANGE}") from None
     return parse_timestamp(text)

@@ -2,6 +2,8 @@
 
 A cursor from one org (or one filter) is rejected for another: the binding is part of
 what is signed, so a client can neither forge a start key nor move it across queries.
+A list that carries more than the last key from page to page (the follow-up queue keeps
+its first page's `now`) signs all of it here the same way.
 """
 from __future__ import annotations
 
@@ -23,13 +25,15 @@ def _binding_digest(binding: str) -> str:
     return hashlib.sha256(binding.encode()).hexdigest()[:16]
 
 
-def encode(last_key: dict[str, str], binding: str) -> str:
-    payload = json.dumps({"k": last_key, "b": _binding_digest(binding)},
+def encode(state: dict[str, Any], binding: str) -> str:
+    """`state` (a page's last key, or what else a list resumes from) as an opaque cursor."""
+    payload = json.dumps({"k": state, "b": _binding_digest(binding)},
                          separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(payload + _sign(payload)).decode().rstrip("=")
 
 
-def decode(cursor: str, binding: str, parameter: str = "cursor") -> dict[str, str]:
+def decode(cursor: str, binding: str, parameter: str = "cursor") -> dict[str, Any]:
+    """The state `encode` signed for this binding; BadRequest naming `parameter` otherwise."""
     invalid = BadRequest(
         f"{parameter} is not a cursor this list issued; start again without it",
         [FieldError(parameter, "unknown, expired or belongs to another query")],

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any, Callable
 
@@ -191,21 +190,6 @@ def _invalid(name: str, message: str) -> BadRequest:
     return BadRequest(f"{name} {message}.", [FieldError(name, message)])
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MILLISECOND = timedelta(milliseconds=1)
-
-
-def _queue_position(cursor: str | None) -> tuple[datetime, str | None]:
-    """Later pages keep the first page's `now` (`<epoch ms>.<cursor>`), so windows stay put."""
-    if cursor is None:
-        return timestamps.utcnow(), None
-    millis, _, inner = cursor.partition(".")
-    number = lifecycle.whole_number(millis)
-    if number is None or number > 253402300799999 or not inner:
-        raise _invalid("cursor", "is not a cursor this list issued; start again without it")
-    return _EPOCH + number * _MILLISECOND, inner  # integer arithmetic: exactly the ms it was given
-
-
 def _moment(params: dict[str, str], name: str, zone: Any) -> str | None:
     if name not in params:
         return None
@@ -220,7 +204,7 @@ def follow_up_queue(call: Call) -> Response:
     """Open follow-ups across donors, by due time, with counts per window (docs/api.md)."""
     params = query(call.request, QUEUE_PARAMS)
     limit, cursor = page_params(params)
-    as_of, cursor = _queue_position(cursor)
+    as_of, cursor = follow_ups.resume(call.org, cursor)
     try:
         zone = timestamps.time_zone(params.get("tz", "UTC"))
     except ValueError as exc:
@@ -237,14 +221,13 @@ def follow_up_queue(call: Call) -> Response:
         if recorder is None:
             raise _invalid("recorded_by_id", "must be a team member id (a positive integer)")
     donor = donors.resolve_id(call.org, params["donor_id"]) if "donor_id" in params else None
-    clock = follow_ups.Clock.at(as_of, zone)
+    try:
+        clock = follow_ups.Clock.at(as_of, zone)
+    except ValueError as exc:  # today in `tz` leaves the years 0001-9999
+        raise _invalid("tz", str(exc)) from None
     found = follow_ups.queue(call.org, clock, window=window, due_after=due_after, due_before=due_before,
                              donor_id=donor, recorder_id=recorder, limit=limit, cursor=cursor)
     body = render.page(found.page, lambda entry: render.queued(entry, clock))
-    if body["next_cursor"]:
-        # Not int(timestamp() * 1000): that float product can fall a hair short of a whole
-        # millisecond, and page 2 would then run a millisecond earlier than page 1.
-        body["next_cursor"] = f"{(as_of - _EPOCH) // _MILLISECOND}.{body['next_cursor']}"
     body.update(counts=found.counts, now=clock.now, today_ends_at=clock.today_ends_at,
                 time_zone=clock.time_zone)
     return json_response(body)
