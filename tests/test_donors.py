@@ -474,3 +474,19 @@ def test_other_orgs_donor_cannot_be_read_changed_or_deleted(api, acme, other):
     assert api.patch(path, acme, {"city": "X"}).status_code == 404
     assert api.delete(path, acme).status_code == 404
     assert api.get(path, other).json == theirs
+
+
+@pytest.mark.parametrize("body", [
+    {"is_org": True, "org_name": "😀" * 255},
+    {"last_name": "ΐ" * 255},  # case-folds to three code points a character
+    {"first_name": "Ж" * 255, "last_name": "Ж" * 255},
+])
+def test_long_multibyte_names_are_stored_and_listed(api, acme, body):
+    """M3: the name's sort key is cut to fit DynamoDB's 1,024-byte key limit; the name is whole."""
+    created = api.post("/api/v1/donors", acme, body)
+    assert created.status_code == 201, created.body
+    renamed = api.patch(f"/api/v1/donors/{created.json['id']}", acme, {"last_name": "Ж" * 255})
+    assert renamed.status_code == 200, renamed.body
+    assert renamed.json["last_name"] == "Ж" * 255
+    listed = api.get("/api/v1/donors", acme).json["data"]
+    assert [d["id"] for d in listed] == [created.json["id"]]

@@ -17,7 +17,8 @@ from .filters import AnyOf, Eq, Filter, OneOf
 from .ids import IdAllocator
 from .queries import KeyRange, Page, strip_keys
 from .schema import COLLECTIONS, LISTS, Kind, cascading_children, children_of
-from .writes import Created, IdempotencyClaim, Rejected, UnitOfWork, explain, replay
+from .writes import (MAX_TRANSACTION_ITEMS, Created, IdempotencyClaim, Rejected, UnitOfWork, explain,
+                     guards_of, replay)
 
 _TIMELINE = KeyRange(low=keys.TIMELINE_LOW, high=keys.HEAD_SK)  # the head, then its timeline
 _AGGREGATE = KeyRange(prefix=keys.HEAD_SK)                        # the head, then its details
@@ -167,9 +168,14 @@ class Records:
             (child, record) for child in cascading_children(kind)
             for record in self.children(org, kind, old["id"], child)
         ]
-        per_unit = 99  # and the parent
-        while len(going) > per_unit:
-            batch, going = going[:per_unit], going[per_unit:]
+        # Each delete costs its record's write and one per guard it releases; the parent's
+        # own unit keeps room for its write, its guards and its parent's counter.
+        room = MAX_TRANSACTION_ITEMS - (2 + len(guards_of(kind, old)))
+        while sum(1 + len(guards_of(child, record)) for child, record in going) > room:
+            batch, cost = [], 0
+            while going and cost + 1 + len(guards_of(*going[0])) <= MAX_TRANSACTION_ITEMS - 1:
+                cost += 1 + len(guards_of(*going[0]))
+                batch.append(going.pop(0))
             with self.unit_of_work() as unit:
                 for child, record in batch:
                     unit.delete(org, child, record, deleted_at)

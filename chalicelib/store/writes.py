@@ -148,12 +148,14 @@ class UnitOfWork:
             self._count(org, kind, old, -1)
         for guard in guards_of(kind, old):
             self._release(org, kind, guard)
-        expression, values = condition or ("", {})
-        for counter in restricting_counters(kind):
-            expression += f"{' AND ' if expression else ''}(attribute_not_exists({counter}) OR {counter} = :zero)"
-            values = {**values, ":zero": 0}
+        clauses, values = ([condition[0]], dict(condition[1])) if condition else ([], {})
+        names = {}
+        for n, counter in enumerate(restricting_counters(kind)):
+            names[f"#k{n}"] = counter
+            clauses.append(f"(attribute_not_exists(#k{n}) OR #k{n} = :zero)")
+            values[":zero"] = 0
         self._update(org, kind, old, sets={"deleted_at": deleted_at, "updated_at": deleted_at},
-                     removes=set(INDEX_KEY_ATTRIBUTES), condition=(expression, values))
+                     removes=set(INDEX_KEY_ATTRIBUTES), condition=(" AND ".join(clauses), values), names=names)
 
     # ---- commit --------------------------------------------------------------------------
 
@@ -195,8 +197,8 @@ class UnitOfWork:
         return f"record:{kind.name}:{record_id}"
 
     def _update(self, org: str, kind: Kind, old: dict[str, Any], *, sets: dict[str, Any], removes: set[str],
-                condition: tuple[str, dict[str, Any]] | None = None) -> None:
-        names: dict[str, str] = {}
+                condition: tuple[str, dict[str, Any]] | None = None, names: dict[str, str] | None = None) -> None:
+        names = dict(names or {})
         values: dict[str, Any] = {":version": old["version"], ":next": old["version"] + 1}
         assignments = ["version = :next"]
         for n, (name, value) in enumerate(sorted(sets.items())):
@@ -210,7 +212,7 @@ class UnitOfWork:
         check = "version = :version AND attribute_not_exists(deleted_at)"
         extra, extra_values = condition or ("", {})
         if extra:
-            check += f" AND ({extra})"
+            check += f" AND {extra}"
             values.update(extra_values)
         self._add(self._role(kind, old["id"]), "Update", Key=record_key(org, kind.name, old["id"]),
                   UpdateExpression=expression, ConditionExpression=check, ExpressionAttributeNames=names,
