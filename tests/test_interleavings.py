@@ -16,7 +16,8 @@ import pytest
 
 from chalicelib.domain import contact_logs, donations, donors
 from chalicelib.store import keys
-from chalicelib.store.context import due_index
+from chalicelib.store.context import due_index, records
+from chalicelib.store.kinds import DONOR as DONOR_KIND
 from chalicelib.store.writes import UnitOfWork
 from tests.conftest import new_donation, new_donor, new_log
 
@@ -192,3 +193,43 @@ def test_a_donation_moved_to_a_donor_deleted_meanwhile_is_404_and_stays(api, acm
     assert response.status_code == 404
     assert api.get(f"{P}/donations/{gift['id']}", acme).json["donor_id"] == first["id"]
     assert stored("acme", "DONOR", first["id"])["donation_count"] == 1
+
+
+# ---- contention: merged again and again, then a documented answer ---------------------------
+
+def test_an_update_merged_again_after_each_change_succeeds_within_its_attempts(api, acme, donor, monkeypatch):
+    """L9: seven other writers in a row do not turn a PATCH into a 503."""
+    original, rounds = UnitOfWork.commit, []
+
+    def commit(self):
+        if len(rounds) < 7 and any(role.startswith("record:DONOR:") for role in self.roles):
+            rounds.append(None)
+            donors.update("acme", int(donor["id"]), {"notes": f"other {len(rounds)}"}, None)
+        return original(self)
+
+    monkeypatch.setattr(UnitOfWork, "commit", commit)
+    response = api.patch(f"{P}/donors/{donor['id']}", acme, {"city": "Oslo"})
+    assert response.status_code == 200
+    assert (response.json["city"], response.json["notes"]) == ("Oslo", "other 7")
+
+
+def test_an_update_that_never_gets_through_is_503_write_contention(api, acme, donor, monkeypatch):
+    original = UnitOfWork.commit
+
+    def commit(self):
+        if any(role.startswith("record:DONOR:") for role in self.roles) and self.roles[0] != "other":
+            other = UnitOfWork(self.table, self.ids)
+            current = records().get("acme", DONOR_KIND, int(donor["id"]))
+            other.update("acme", DONOR_KIND, current, {**current, "version": current["version"] + 1})
+            other.roles[0] = "other"
+            original(other)
+        return original(self)
+
+    monkeypatch.setattr(UnitOfWork, "commit", commit)
+    response = api.patch(f"{P}/donors/{donor['id']}", acme, {"city": "Oslo"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.json["type"] == "urn:problem:write-contention"
+    assert "retry" in response.json["detail"]
+    monkeypatch.undo()
+    assert api.get(f"{P}/donors/{donor['id']}", acme).json["city"] is None
