@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 
 import boto3
 import pytest
@@ -125,6 +126,26 @@ def test_unknown_key_is_401_on_every_route(api, acme, records, route):
     response = api.call(route.method, path, None, body, headers={"Authorization": f"Bearer {forged}"})
     assert_problem(response, 401)
     assert snapshot(api, acme, records) == before
+
+
+def _any_ids(path: str) -> str:
+    """The route's path with every parameter set to 1 (authentication comes first)."""
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+@pytest.mark.parametrize("authorization, invalid_token", [(None, False), ("Bearer dr_nope_nope-nope", True)])
+def test_every_401_carries_a_bearer_challenge_on_every_face(api, acme, route, authorization, invalid_token):
+    """RFC 9110 11.6.1: a 401 names its scheme (RFC 6750's Bearer, with a realm)."""
+    headers = {"Content-Type": "application/vnd.api+json" if route.face == "mpdx" else "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    response = api.client.http.request(route.method, _any_ids(route.path), headers=headers,
+                                       body=None if route.method in ("GET", "DELETE") else "{}")
+    assert response.status_code == 401, response.body
+    challenge = response.headers["WWW-Authenticate"]
+    assert re.fullmatch(r'Bearer realm="[^"]+"(, error="invalid_token")?', challenge), challenge
+    assert ('error="invalid_token"' in challenge) is invalid_token
 
 
 @pytest.mark.parametrize("header", [
