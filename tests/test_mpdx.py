@@ -452,7 +452,8 @@ def test_allow_deletion_agrees_with_delete_for_every_contact(api, acme):
 
 # ---- ids that name no contact ------------------------------------------------------------
 
-@pytest.mark.parametrize("record", ["999", "0", "-1", "abc", "1.5", "1e3", "²", "9" * 13, "9" * 40, "ext-1"])
+@pytest.mark.parametrize("record", ["999", "0", "-1", "abc", "1.5", "1e3", "²", "9" * 13, "9" * 40, "ext-1",
+                                    "01", "0001", "00"])
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
 def test_ids_that_name_no_contact_are_404(api, acme, method, record):
     new_donor(api, acme, external_id="ext-1")
