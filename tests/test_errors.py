@@ -77,10 +77,30 @@ def test_wrong_content_type_is_415(api, acme, records, content_type):
     assert entry_state(api, acme, records["contact-logs"]) == before
 
 
-def test_json_with_a_charset_parameter_is_accepted(api, acme, records):
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", '"utf-8"'])
+def test_json_with_a_utf8_charset_parameter_is_accepted(api, acme, records, charset):
     response = api.post(LOGS, acme, {**VALID_LOG, "donor_id": records["donors"]},
-                        headers={"Content-Type": "application/json; charset=utf-8"})
+                        headers={"Content-Type": f"application/json; charset={charset}"})
     assert response.status_code == 201, response.body
+
+
+BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PUT", "PATCH")]
+
+
+@pytest.mark.parametrize("route", BODY_ROUTES, ids=route_id)
+@pytest.mark.parametrize("content_type", [None, "", "application/json; charset=utf-16",
+                                          "application/json; charset=latin-1"])
+def test_body_without_a_json_utf8_content_type_is_415(api, acme, records, route, content_type):
+    """docs/api.md: bodies must be application/json; no Content-Type is no exception."""
+    path, body = request_for(route, records)
+    headers = {"Authorization": f"Bearer {acme.write_key}"}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    before = entry_state(api, acme, records["contact-logs"])
+    response = api.client.http.request(route.method, path, headers=headers, body=json.dumps(body))
+    assert_problem(response, 415)
+    assert entry_state(api, acme, records["contact-logs"]) == before
+    assert len(api.get(LOGS, acme).json["data"]) == 1
 
 
 def test_unpaired_surrogate_is_400_not_500(api, acme, records):

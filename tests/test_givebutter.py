@@ -708,6 +708,21 @@ def test_wrong_content_type_is_415_and_stores_nothing(api, acme, donor, method, 
     assert stored_state(api, acme, donor["id"]) == before
 
 
+@pytest.mark.parametrize("route", [r for r in GIVEBUTTER_ROUTES if r.method in ("POST", "PUT", "PATCH")],
+                         ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize("content_type", [None, "", "application/json; charset=utf-16"])
+def test_body_without_a_json_utf8_content_type_is_415_and_stores_nothing(api, acme, donor, route, content_type):
+    existing = new_activity(api, acme, donor["id"])
+    before = stored_state(api, acme, donor["id"])
+    path = route.path.replace("{contact}", donor["id"]).replace("{activity}", existing["id"])
+    headers = bearer(acme.write_key)
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    response = api.client.http.request(route.method, path, headers=headers, body=json.dumps({"type": "email"}))
+    assert_givebutter_error(response, 415)
+    assert stored_state(api, acme, donor["id"]) == before
+
+
 def test_json_with_a_charset_is_accepted(api, acme, donor):
     response = api.post(activities(donor["id"]), acme, {"type": "email"},
                         headers={"Content-Type": "application/json; charset=utf-8"})

@@ -203,9 +203,7 @@ def _log_request(request: Request | None, response: Response, started: float) ->
 
 def json_body(request: Request, media_types: tuple[str, ...] = ("application/json",)) -> dict[str, Any]:
     """The body as a JSON object, numbers exact (Decimal), or a clear 4xx."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type and content_type not in media_types:
-        raise UnsupportedMediaType(f"Send the body as {' or '.join(media_types)}, not {content_type}.")
+    _require_media_type(request, media_types)
     raw = request.raw_body
     if not raw or not raw.strip():
         raise BadRequest("The request needs a JSON object body.")
@@ -228,6 +226,21 @@ def json_body(request: Request, media_types: tuple[str, ...] = ("application/jso
     except RecursionError:  # parsed just under the limit, but too deep to encode again
         raise too_deep from None
     return body
+
+
+def _require_media_type(request: Request, media_types: tuple[str, ...]) -> None:
+    """415 unless the Content-Type is one of `media_types` (a body without one too), in UTF-8."""
+    media_type, *parameters = (request.headers.get("content-type") or "").split(";")
+    media_type = media_type.strip().lower()
+    wanted = " or ".join(media_types)
+    if media_type not in media_types:
+        sent = f"not {media_type}" if media_type else "and say so in a Content-Type header"
+        raise UnsupportedMediaType(f"Send the body as {wanted}, {sent}.")
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"')
+        if name.strip().lower() == "charset" and charset.lower() != "utf-8":
+            raise UnsupportedMediaType(f"Send the body as {wanted} in UTF-8 (charset=utf-8), not {charset[:40]}.")
 
 
 def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
