@@ -278,6 +278,29 @@ def test_list_defaults_to_page_1_of_20(api, acme, donor):
     assert len(api.get(activities(donor["id"]) + "?per_page=100", acme).json["data"]) == 22
 
 
+@pytest.mark.parametrize("host, proto, base", [
+    ("api.example.org", "javascript:alert(1)//", "http://api.example.org"),
+    ("api.example.org", "HTTPS", "https://api.example.org"),
+    ("api.example.org:8443", "ftp", "http://api.example.org:8443"),
+    ("127.0.0.1:8000", None, "http://127.0.0.1:8000"),
+    ("[::1]:8000", "https", "https://[::1]:8000"),
+    ("evil.example/phish?", "https", ""),
+    ("evil.example@x", "https", ""),
+    ("a b", "https", ""),
+    ("<script>", "https", ""),
+    ("host:port", "https", ""),
+    ("-bad.example", "https", ""),
+])
+def test_links_never_reflect_a_forged_host_or_scheme(api, acme, donor, host, proto, base):
+    """Only http/https and a hostname[:port] make an absolute link; anything else is relative."""
+    for day in (1, 2):
+        new_activity(api, acme, donor["id"], occurred_at=f"2026-05-0{day}T00:00:00Z")
+    headers = {"Host": host, **({"X-Forwarded-Proto": proto} if proto else {})}
+    body = api.get(activities(donor["id"]) + "?per_page=1", acme, headers=headers).json
+    assert body["meta"]["path"] == base + activities(donor["id"])
+    assert body["links"]["next"] == f"{base}{activities(donor['id'])}?per_page=1&page=2"
+
+
 def test_empty_list(api, acme, donor):
     body = api.get(activities(donor["id"]), acme).json
     assert body["data"] == []
