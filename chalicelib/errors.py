@@ -83,6 +83,12 @@ class PreconditionFailed(DomainError):
     title = "Precondition failed"
 
 
+class ResponseTooLarge(DomainError):
+    """A response beyond what AWS Lambda can return (6 MB): answered instead of an invocation error."""
+    status = 500
+    title = "Response too large"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     title = "Unsupported media type"

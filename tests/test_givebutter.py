@@ -731,6 +731,20 @@ def test_wrong_content_type_is_415_and_stores_nothing(api, acme, donor, method, 
     assert stored_state(api, acme, donor["id"]) == before
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_a_body_far_beyond_any_schema_gets_a_small_422(api, acme, donor, method):
+    """A 6 MB body of unknown fields once drew a 35 MB 422; the error must not grow with the body."""
+    existing = new_activity(api, acme, donor["id"])
+    before = stored_state(api, acme, donor["id"])
+    path = activities(donor["id"]) if method == "POST" else activity_path(donor["id"], existing["id"])
+    raw = "{" + ",".join(f'"f{n:06d}":1' for n in range(20_000)) + "}"
+    response = api.call(method, path, acme, raw=raw)
+    body = assert_givebutter_error(response, 422, "body")
+    assert len(response.body) < 1000, len(response.body)
+    assert list(body["errors"]) == ["body"]
+    assert stored_state(api, acme, donor["id"]) == before
+
+
 @pytest.mark.parametrize("route", [r for r in GIVEBUTTER_ROUTES if r.method in ("POST", "PUT", "PATCH")],
                          ids=lambda r: f"{r.method} {r.path}")
 @pytest.mark.parametrize("content_type", [None, "", "application/json; charset=utf-16"])

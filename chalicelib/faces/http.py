@@ -21,11 +21,17 @@ from chalice import Blueprint, Chalice, Response
 from chalice.app import ChaliceUnhandledError, Request
 
 from .. import auth
-from ..errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound,
-                             UnsupportedMediaType)
+from ..errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound, ResponseTooLarge,
+                      UnsupportedMediaType, ValidationFailed)
 
 log = logging.getLogger("donor_api")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# AWS Lambda returns at most 6 MB (the whole invocation response, body JSON-escaped).
+LAMBDA_RESPONSE_MAX = 6 * 1024 * 1024
+# No body schema has 40 fields, nor a field name of 40 characters: far beyond that, a body is
+# refused whole, before validation (whose work and error list grow with every member).
+BODY_MEMBERS_MAX = 100
+MEMBER_NAME_MAX = 100
 _principal: contextvars.ContextVar[auth.Principal | None] = contextvars.ContextVar("principal", default=None)
 
 
@@ -158,6 +164,9 @@ def error_middleware(fallback: Face) -> Callable[[Request, Callable[[Request], R
             response = _render(escalated.error, face, request)
         except Exception as exc:  # pragma: no cover - Chalice catches most before here
             response = _render(exc, face, request)
+        if not _fits_lambda(response):
+            response = _render(ResponseTooLarge(
+                "The response would exceed 6 MB, AWS Lambda's limit; ask for a smaller page."), face, request)
         _log_request(request, response, started)
         return response
 
@@ -171,6 +180,16 @@ def _render(error: BaseException, face: Face, request: Request | None) -> Respon
     elif error.status >= 500:  # throttling or an unreachable store: operators want to see it
         log.warning("unavailable: %s", error.detail, exc_info=error.__cause__)
     return face.render_error(error, request)
+
+
+def _fits_lambda(response: Response) -> bool:
+    body = response.body
+    if isinstance(body, (str, bytes)) and len(body) * 16 <= LAMBDA_RESPONSE_MAX:
+        return True  # even escaped at 12 bytes a character, with room for the headers
+    size = len(json.dumps(response.to_dict()).encode())
+    if size > LAMBDA_RESPONSE_MAX:
+        log.warning("response of %d bytes replaced: beyond Lambda's limit", size)
+    return size <= LAMBDA_RESPONSE_MAX
 
 
 def _reshape_chalice_error(response: Response, face: Face, request: Request | None) -> Response:
@@ -218,6 +237,7 @@ def json_body(request: Request, media_types: tuple[str, ...] = ("application/jso
                          [FieldError("body", getattr(exc, "msg", str(exc)))]) from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.", [FieldError("body", "must be an object")])
+    _require_few_members(body)
     try:  # "\ud800" parses, but cannot be stored or sent anywhere
         json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError:
@@ -241,6 +261,17 @@ def _require_media_type(request: Request, media_types: tuple[str, ...]) -> None:
         charset = value.strip().strip('"')
         if name.strip().lower() == "charset" and charset.lower() != "utf-8":
             raise UnsupportedMediaType(f"Send the body as {wanted} in UTF-8 (charset=utf-8), not {charset[:40]}.")
+
+
+def _require_few_members(body: dict[str, Any]) -> None:
+    """Refuse a body far larger than any schema, so neither the work nor the 422 grows with it."""
+    if len(body) > BODY_MEMBERS_MAX:
+        message = f"has {len(body)} members; no resource has more than {BODY_MEMBERS_MAX} fields"
+    elif any(len(name) > MEMBER_NAME_MAX for name in body):
+        message = f"has a member name longer than {MEMBER_NAME_MAX} characters; no field's is"
+    else:
+        return
+    raise ValidationFailed(f"The request body {message}.", [FieldError("body", message)])
 
 
 def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
