@@ -220,8 +220,8 @@ def test_cursor_of_acme_used_by_other_is_400(api, acme, other, cursor):
 # ---- methods, ids, headers -------------------------------------------------------------
 
 @pytest.mark.parametrize("path, allowed", [
-    ("/api/v1/donors/1", {"GET", "PATCH", "DELETE"}),
-    ("/api/v1/contact-logs", {"GET", "POST"}),
+    ("/api/v1/donors/1", {"GET", "HEAD", "PATCH", "DELETE"}),
+    ("/api/v1/contact-logs", {"GET", "HEAD", "POST"}),
 ])
 def test_put_is_405_with_allow(api, acme, records, path, allowed):
     response = api.call("PUT", path, acme, {"notes": "x"})
@@ -230,9 +230,10 @@ def test_put_is_405_with_allow(api, acme, records, path, allowed):
 
 
 def _served() -> dict[str, set[str]]:
+    """Each path's methods; HEAD is served wherever GET is (tests/test_http_methods.py)."""
     served: dict[str, set[str]] = {}
     for route in ROUTES:
-        served.setdefault(route.path, set()).add(route.method)
+        served.setdefault(route.path, set()).update({route.method, "HEAD"} if route.method == "GET" else {route.method})
     return served
 
 

@@ -818,10 +818,10 @@ def test_write_key_can_use_every_write_route(api, acme, donor, route):
 
 
 @pytest.mark.parametrize("path, method, allowed", [
-    ("/v1/contacts/{c}/activities", "PUT", "GET, POST"),
-    ("/v1/contacts/{c}/activities", "DELETE", "GET, POST"),
-    ("/v1/contacts/{c}/activities", "PATCH", "GET, POST"),
-    ("/v1/contacts/{c}/activities/{a}", "POST", "DELETE, GET, PATCH, PUT"),
+    ("/v1/contacts/{c}/activities", "PUT", "GET, HEAD, POST"),
+    ("/v1/contacts/{c}/activities", "DELETE", "GET, HEAD, POST"),
+    ("/v1/contacts/{c}/activities", "PATCH", "GET, HEAD, POST"),
+    ("/v1/contacts/{c}/activities/{a}", "POST", "DELETE, GET, HEAD, PATCH, PUT"),
 ])
 def test_unserved_methods_are_405_with_allow(api, acme, donor, path, method, allowed):
     activity = new_activity(api, acme, donor["id"])

@@ -583,9 +583,9 @@ def test_no_or_bad_key_is_401_on_every_route(api, acme, route, authorization):
 
 
 @pytest.mark.parametrize("path, method, allowed", [
-    (CONTACTS, "POST", {"GET"}), (CONTACTS, "PUT", {"GET"}), (CONTACTS, "PATCH", {"GET"}),
-    (CONTACTS, "DELETE", {"GET"}), (CONTACTS + "/1", "POST", {"GET", "DELETE"}),
-    (CONTACTS + "/1", "PUT", {"GET", "DELETE"}), (CONTACTS + "/1", "PATCH", {"GET", "DELETE"}),
+    (CONTACTS, "POST", {"GET", "HEAD"}), (CONTACTS, "PUT", {"GET", "HEAD"}), (CONTACTS, "PATCH", {"GET", "HEAD"}),
+    (CONTACTS, "DELETE", {"GET", "HEAD"}), (CONTACTS + "/1", "POST", {"GET", "HEAD", "DELETE"}),
+    (CONTACTS + "/1", "PUT", {"GET", "HEAD", "DELETE"}), (CONTACTS + "/1", "PATCH", {"GET", "HEAD", "DELETE"}),
 ])
 def test_unserved_methods_are_405_with_allow(api, acme, path, method, allowed):
     new_donor(api, acme)

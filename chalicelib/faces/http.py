@@ -26,6 +26,7 @@ from ..errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, Not
 
 log = logging.getLogger("donor_api")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+HEAD = "HEAD"  # served wherever GET is, by the GET view; the middleware drops the body
 # AWS Lambda returns at most 6 MB (the whole invocation response, body JSON-escaped).
 LAMBDA_RESPONSE_MAX = 6 * 1024 * 1024
 # No body schema has 40 fields, nor a field name of 40 characters: far beyond that, a body is
@@ -108,12 +109,19 @@ class FaceRoutes:
 
             handler.__name__ = f"{self.face.name}_{view.__name__}"
             # Any media type reaches the view: body parsers check it and answer in the face's shape.
-            self.blueprint.route(path, methods=[method], content_types=["*/*"])(handler)
+            methods = [method, HEAD] if method == "GET" else [method]
+            self.blueprint.route(path, methods=methods, content_types=["*/*"])(handler)
             ROUTES.append(RouteSpec(self.face.name, path, method, scope))
             _FACE_OF_PATH[path] = self.face
             return view
 
         return register
+
+
+def allowed_methods(path: str) -> str:
+    """The `Allow` of a path: the methods its views serve, HEAD wherever GET is."""
+    served = {r.method for r in ROUTES if r.path == path}
+    return ", ".join(sorted(served | ({HEAD} if "GET" in served else set())))
 
 
 def add_method_fallbacks(app: Chalice) -> None:
@@ -122,12 +130,11 @@ def add_method_fallbacks(app: Chalice) -> None:
     Registered as routes so API Gateway forwards them instead of answering itself.
     """
     for path, methods in list(app.routes.items()):
-        served = sorted(methods)
-        missing = [m for m in HTTP_METHODS if m not in methods]
+        missing = [m for m in (*HTTP_METHODS, HEAD) if m not in methods]
         if not missing:
             continue
 
-        def not_allowed(_allowed: str = ", ".join(served), **_params: str) -> Response:
+        def not_allowed(_allowed: str = allowed_methods(path), **_params: str) -> Response:
             raise Escalated(MethodNotAllowed(
                 f"{app.current_request.method} is not supported here; use {_allowed}.",
                 headers={"Allow": _allowed},
@@ -167,6 +174,8 @@ def error_middleware(fallback: Face) -> Callable[[Request, Callable[[Request], R
         if not _fits_lambda(response):
             response = _render(ResponseTooLarge(
                 "The response would exceed 6 MB, AWS Lambda's limit; ask for a smaller page."), face, request)
+        if request.method == HEAD:  # GET's status and headers, never a body
+            response.body = ""
         _log_request(request, response, started)
         return response
 
@@ -200,8 +209,10 @@ def _reshape_chalice_error(response: Response, face: Face, request: Request | No
     message = body["Message"]
     if kind is BadRequest and "json" in message.lower():
         message = "The request body is not valid JSON."
-    error = kind(message, headers={k: v for k, v in response.headers.items() if k.lower() == "allow"})
-    return face.render_error(error, request)
+    # Chalice's own 405 lists every registered method, the 405 fallbacks too: say what is served.
+    headers = {"Allow": allowed_methods(request.context.get("resourcePath", ""))} if (
+        kind is MethodNotAllowed and request is not None) else {}
+    return face.render_error(kind(message, headers=headers), request)
 
 
 def _log_request(request: Request | None, response: Response, started: float) -> None:
