@@ -66,7 +66,7 @@ def authenticate(api_key: str | None) -> Principal:
     # The lookup is by digest; compare it again in constant time before trusting the item.
     if (not item or not hmac.compare_digest(item.get("digest", ""), key_digest)
             or item.get("revoked_at")):
-        raise Unauthorized("The API key is not valid (unknown or revoked).")
+        raise Unauthorized("The API key is not valid (unknown or revoked).", invalid_token=True)
     principal = Principal(item["org"], item["key_id"], item["scope"], item.get("team_member_id"))
     ttl = settings().key_cache_seconds
     if ttl > 0:

@@ -42,8 +42,15 @@ class ValidationFailed(DomainError):
 
 
 class Unauthorized(DomainError):
+    """No usable API key. Every 401 carries a Bearer challenge (RFC 9110 11.6.1, RFC 6750 3);
+    a key that was sent but is not valid adds `error="invalid_token"`."""
     status = 401
     title = "Unauthorized"
+    REALM = "donor-relations-api"
+
+    def __init__(self, detail: str, *, invalid_token: bool = False) -> None:
+        challenge = f'Bearer realm="{self.REALM}"' + (', error="invalid_token"' if invalid_token else "")
+        super().__init__(detail, headers={"WWW-Authenticate": challenge})
 
 
 class Forbidden(DomainError):
@@ -74,6 +81,12 @@ class Conflict(DomainError):
 class PreconditionFailed(DomainError):
     status = 412
     title = "Precondition failed"
+
+
+class ResponseTooLarge(DomainError):
+    """A response beyond what AWS Lambda can return (6 MB): answered instead of an invocation error."""
+    status = 500
+    title = "Response too large"
 
 
 class UnsupportedMediaType(DomainError):

@@ -97,6 +97,23 @@ def test_invalid_amounts_are_refused(api, acme, donor, raw_amount):
     assert donation_count(api, acme, donor["id"]) == 0
 
 
+@pytest.mark.parametrize("amount", ["1_000", "1_00", "\u0665\u0660", "\u0665", "\uff15", "1e3", "1.", ".5",
+                                    " 25", "25 ", "+-1", "0x10", "\u00b2"])
+def test_amount_strings_are_ascii_decimal_notation_only(api, acme, donor, amount):
+    """Decimal() reads digit grouping and any script's digits; a typo must not become money."""
+    response = api.post(DONATIONS, acme, {"donor_id": donor["id"], "amount": amount})
+    assert response.status_code == 422, response.body
+    assert field_names(response) == ["amount"]
+    assert donation_count(api, acme, donor["id"]) == 0
+
+
+@pytest.mark.parametrize("amount, stored", [("25", 25), ("+25.50", Decimal("25.5")), ("0.01", Decimal("0.01"))])
+def test_amount_strings_in_decimal_notation_are_accepted(api, acme, donor, amount, stored):
+    created = api.post(DONATIONS, acme, {"donor_id": donor["id"], "amount": amount})
+    assert created.status_code == 201, created.body
+    assert stored_amount("acme", created.json["id"]) == stored
+
+
 def test_amount_is_required(api, acme, donor):
     response = api.post(DONATIONS, acme, {"donor_id": donor["id"]})
     assert response.status_code == 422

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
+from chalicelib.faces import http
 from chalicelib.faces.http import HTTP_METHODS, ROUTES
 from chalicelib.store import dynamo
 from tests.conftest import (
@@ -77,10 +78,68 @@ def test_wrong_content_type_is_415(api, acme, records, content_type):
     assert entry_state(api, acme, records["contact-logs"]) == before
 
 
-def test_json_with_a_charset_parameter_is_accepted(api, acme, records):
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", '"utf-8"'])
+def test_json_with_a_utf8_charset_parameter_is_accepted(api, acme, records, charset):
     response = api.post(LOGS, acme, {**VALID_LOG, "donor_id": records["donors"]},
-                        headers={"Content-Type": "application/json; charset=utf-8"})
+                        headers={"Content-Type": f"application/json; charset={charset}"})
     assert response.status_code == 201, response.body
+
+
+BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PUT", "PATCH")]
+
+
+@pytest.mark.parametrize("route", BODY_ROUTES, ids=route_id)
+@pytest.mark.parametrize("content_type", [None, "", "application/json; charset=utf-16",
+                                          "application/json; charset=latin-1"])
+def test_body_without_a_json_utf8_content_type_is_415(api, acme, records, route, content_type):
+    """docs/api.md: bodies must be application/json; no Content-Type is no exception."""
+    path, body = request_for(route, records)
+    headers = {"Authorization": f"Bearer {acme.write_key}"}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    before = entry_state(api, acme, records["contact-logs"])
+    response = api.client.http.request(route.method, path, headers=headers, body=json.dumps(body))
+    assert_problem(response, 415)
+    assert entry_state(api, acme, records["contact-logs"]) == before
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+
+
+def _unknown_fields(count: int) -> str:
+    return "{" + ",".join(f'"f{n:06d}":1' for n in range(count)) + "}"
+
+
+@pytest.mark.parametrize("raw", [_unknown_fields(20_000), '{"' + "n" * 200_000 + '": 1}'],
+                         ids=["20000 unknown fields", "a 200000-character name"])
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_a_body_far_beyond_any_schema_gets_a_small_422(api, acme, records, raw, method):
+    """An error must not grow with the body: a 6 MB body once drew a 32 MB 422 (over Lambda's 6 MB)."""
+    path = LOGS if method == "POST" else f"{LOGS}/{records['contact-logs']}"
+    before = entry_state(api, acme, records["contact-logs"])
+    response = api.call(method, path, acme, raw=raw)
+    body = assert_problem(response, 422, "body")
+    assert len(response.body) < 1000, len(response.body)
+    assert len(body["errors"]) == 1
+    assert entry_state(api, acme, records["contact-logs"]) == before
+    assert len(api.get(LOGS, acme).json["data"]) == 1
+
+
+def test_a_body_with_as_many_members_as_allowed_names_each_unknown_one(api, acme, records):
+    raw = _unknown_fields(http.BODY_MEMBERS_MAX)
+    body = assert_problem(api.post(LOGS, acme, raw=raw), 422, "f000000")
+    assert len(body["errors"]) > 90  # still each named, not refused whole
+
+
+def test_no_response_exceeds_lambdas_limit(api, acme, records, monkeypatch):
+    """A response too large for Lambda becomes an error in the face's shape, not an invocation error."""
+    for n in range(5):
+        new_log(api, acme, records["donors"], notes="n" * 1000)
+    assert api.get(LOGS, acme).status_code == 200
+    monkeypatch.setattr(http, "LAMBDA_RESPONSE_MAX", 4000)
+    response = api.get(f"{LOGS}?limit=100", acme)
+    body = assert_problem(response, 500)
+    assert "6 MB" in body["detail"]
+    assert len(response.body) < 4000
+    assert api.get(f"{LOGS}/{records['contact-logs']}", acme).status_code == 200  # a small one still fits
 
 
 def test_unpaired_surrogate_is_400_not_500(api, acme, records):
@@ -161,8 +220,8 @@ def test_cursor_of_acme_used_by_other_is_400(api, acme, other, cursor):
 # ---- methods, ids, headers -------------------------------------------------------------
 
 @pytest.mark.parametrize("path, allowed", [
-    ("/api/v1/donors/1", {"GET", "PATCH", "DELETE"}),
-    ("/api/v1/contact-logs", {"GET", "POST"}),
+    ("/api/v1/donors/1", {"GET", "HEAD", "PATCH", "DELETE"}),
+    ("/api/v1/contact-logs", {"GET", "HEAD", "POST"}),
 ])
 def test_put_is_405_with_allow(api, acme, records, path, allowed):
     response = api.call("PUT", path, acme, {"notes": "x"})
@@ -171,9 +230,10 @@ def test_put_is_405_with_allow(api, acme, records, path, allowed):
 
 
 def _served() -> dict[str, set[str]]:
+    """Each path's methods; HEAD is served wherever GET is (tests/test_http_methods.py)."""
     served: dict[str, set[str]] = {}
     for route in ROUTES:
-        served.setdefault(route.path, set()).add(route.method)
+        served.setdefault(route.path, set()).update({route.method, "HEAD"} if route.method == "GET" else {route.method})
     return served
 
 

@@ -293,6 +293,29 @@ def test_list_defaults_to_page_1_of_20(api, acme, donor):
     assert len(api.get(activities(donor["id"]) + "?per_page=100", acme).json["data"]) == 22
 
 
+@pytest.mark.parametrize("host, proto, base", [
+    ("api.example.org", "javascript:alert(1)//", "http://api.example.org"),
+    ("api.example.org", "HTTPS", "https://api.example.org"),
+    ("api.example.org:8443", "ftp", "http://api.example.org:8443"),
+    ("127.0.0.1:8000", None, "http://127.0.0.1:8000"),
+    ("[::1]:8000", "https", "https://[::1]:8000"),
+    ("evil.example/phish?", "https", ""),
+    ("evil.example@x", "https", ""),
+    ("a b", "https", ""),
+    ("<script>", "https", ""),
+    ("host:port", "https", ""),
+    ("-bad.example", "https", ""),
+])
+def test_links_never_reflect_a_forged_host_or_scheme(api, acme, donor, host, proto, base):
+    """Only http/https and a hostname[:port] make an absolute link; anything else is relative."""
+    for day in (1, 2):
+        new_activity(api, acme, donor["id"], occurred_at=f"2026-05-0{day}T00:00:00Z")
+    headers = {"Host": host, **({"X-Forwarded-Proto": proto} if proto else {})}
+    body = api.get(activities(donor["id"]) + "?per_page=1", acme, headers=headers).json
+    assert body["meta"]["path"] == base + activities(donor["id"])
+    assert body["links"]["next"] == f"{base}{activities(donor['id'])}?per_page=1&page=2"
+
+
 def test_empty_list(api, acme, donor):
     body = api.get(activities(donor["id"]), acme).json
     assert body["data"] == []
@@ -728,6 +751,35 @@ def test_wrong_content_type_is_415_and_stores_nothing(api, acme, donor, method, 
     assert stored_state(api, acme, donor["id"]) == before
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_a_body_far_beyond_any_schema_gets_a_small_422(api, acme, donor, method):
+    """A 6 MB body of unknown fields once drew a 35 MB 422; the error must not grow with the body."""
+    existing = new_activity(api, acme, donor["id"])
+    before = stored_state(api, acme, donor["id"])
+    path = activities(donor["id"]) if method == "POST" else activity_path(donor["id"], existing["id"])
+    raw = "{" + ",".join(f'"f{n:06d}":1' for n in range(20_000)) + "}"
+    response = api.call(method, path, acme, raw=raw)
+    body = assert_givebutter_error(response, 422, "body")
+    assert len(response.body) < 1000, len(response.body)
+    assert list(body["errors"]) == ["body"]
+    assert stored_state(api, acme, donor["id"]) == before
+
+
+@pytest.mark.parametrize("route", [r for r in GIVEBUTTER_ROUTES if r.method in ("POST", "PUT", "PATCH")],
+                         ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize("content_type", [None, "", "application/json; charset=utf-16"])
+def test_body_without_a_json_utf8_content_type_is_415_and_stores_nothing(api, acme, donor, route, content_type):
+    existing = new_activity(api, acme, donor["id"])
+    before = stored_state(api, acme, donor["id"])
+    path = route.path.replace("{contact}", donor["id"]).replace("{activity}", existing["id"])
+    headers = bearer(acme.write_key)
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    response = api.client.http.request(route.method, path, headers=headers, body=json.dumps({"type": "email"}))
+    assert_givebutter_error(response, 415)
+    assert stored_state(api, acme, donor["id"]) == before
+
+
 def test_json_with_a_charset_is_accepted(api, acme, donor):
     response = api.post(activities(donor["id"]), acme, {"type": "email"},
                         headers={"Content-Type": "application/json; charset=utf-8"})
@@ -786,10 +838,10 @@ def test_write_key_can_use_every_write_route(api, acme, donor, route):
 
 
 @pytest.mark.parametrize("path, method, allowed", [
-    ("/v1/contacts/{c}/activities", "PUT", "GET, POST"),
-    ("/v1/contacts/{c}/activities", "DELETE", "GET, POST"),
-    ("/v1/contacts/{c}/activities", "PATCH", "GET, POST"),
-    ("/v1/contacts/{c}/activities/{a}", "POST", "DELETE, GET, PATCH, PUT"),
+    ("/v1/contacts/{c}/activities", "PUT", "GET, HEAD, POST"),
+    ("/v1/contacts/{c}/activities", "DELETE", "GET, HEAD, POST"),
+    ("/v1/contacts/{c}/activities", "PATCH", "GET, HEAD, POST"),
+    ("/v1/contacts/{c}/activities/{a}", "POST", "DELETE, GET, HEAD, PATCH, PUT"),
 ])
 def test_unserved_methods_are_405_with_allow(api, acme, donor, path, method, allowed):
     activity = new_activity(api, acme, donor["id"])

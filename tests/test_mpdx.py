@@ -452,7 +452,8 @@ def test_allow_deletion_agrees_with_delete_for_every_contact(api, acme):
 
 # ---- ids that name no contact ------------------------------------------------------------
 
-@pytest.mark.parametrize("record", ["999", "0", "-1", "abc", "1.5", "1e3", "²", "9" * 13, "9" * 40, "ext-1"])
+@pytest.mark.parametrize("record", ["999", "0", "-1", "abc", "1.5", "1e3", "²", "9" * 13, "9" * 40, "ext-1",
+                                    "01", "0001", "00"])
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
 def test_ids_that_name_no_contact_are_404(api, acme, method, record):
     new_donor(api, acme, external_id="ext-1")
@@ -582,9 +583,9 @@ def test_no_or_bad_key_is_401_on_every_route(api, acme, route, authorization):
 
 
 @pytest.mark.parametrize("path, method, allowed", [
-    (CONTACTS, "POST", {"GET"}), (CONTACTS, "PUT", {"GET"}), (CONTACTS, "PATCH", {"GET"}),
-    (CONTACTS, "DELETE", {"GET"}), (CONTACTS + "/1", "POST", {"GET", "DELETE"}),
-    (CONTACTS + "/1", "PUT", {"GET", "DELETE"}), (CONTACTS + "/1", "PATCH", {"GET", "DELETE"}),
+    (CONTACTS, "POST", {"GET", "HEAD"}), (CONTACTS, "PUT", {"GET", "HEAD"}), (CONTACTS, "PATCH", {"GET", "HEAD"}),
+    (CONTACTS, "DELETE", {"GET", "HEAD"}), (CONTACTS + "/1", "POST", {"GET", "HEAD", "DELETE"}),
+    (CONTACTS + "/1", "PUT", {"GET", "HEAD", "DELETE"}), (CONTACTS + "/1", "PATCH", {"GET", "HEAD", "DELETE"}),
 ])
 def test_unserved_methods_are_405_with_allow(api, acme, path, method, allowed):
     new_donor(api, acme)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 
 import boto3
 import pytest
@@ -65,17 +66,19 @@ def test_every_non_get_route_needs_write(route):
 
 
 def test_routes_match_what_the_app_serves():
-    """Every (path, method) the app serves is a declared route or a 405 fallback, and vice versa."""
+    """Every (path, method) the app serves is a declared route (or HEAD of a declared GET) or a
+    405 fallback, and vice versa."""
     from app import app
 
     declared = {(r.path, r.method) for r in ROUTES}
+    heads = {(path, "HEAD") for path, method in declared if method == "GET"}
     served = set()
     for path, methods in app.routes.items():
         for method, entry in methods.items():
             if entry.view_name.startswith("method_not_allowed"):
                 continue
             served.add((path, method))
-    assert served == declared
+    assert served == declared | heads
     assert len(declared) == len(ROUTES), "a route is declared twice"
 
 
@@ -125,6 +128,26 @@ def test_unknown_key_is_401_on_every_route(api, acme, records, route):
     response = api.call(route.method, path, None, body, headers={"Authorization": f"Bearer {forged}"})
     assert_problem(response, 401)
     assert snapshot(api, acme, records) == before
+
+
+def _any_ids(path: str) -> str:
+    """The route's path with every parameter set to 1 (authentication comes first)."""
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+@pytest.mark.parametrize("authorization, invalid_token", [(None, False), ("Bearer dr_nope_nope-nope", True)])
+def test_every_401_carries_a_bearer_challenge_on_every_face(api, acme, route, authorization, invalid_token):
+    """RFC 9110 11.6.1: a 401 names its scheme (RFC 6750's Bearer, with a realm)."""
+    headers = {"Content-Type": "application/vnd.api+json" if route.face == "mpdx" else "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    response = api.client.http.request(route.method, _any_ids(route.path), headers=headers,
+                                       body=None if route.method in ("GET", "DELETE") else "{}")
+    assert response.status_code == 401, response.body
+    challenge = response.headers["WWW-Authenticate"]
+    assert re.fullmatch(r'Bearer realm="[^"]+"(, error="invalid_token")?', challenge), challenge
+    assert ('error="invalid_token"' in challenge) is invalid_token
 
 
 @pytest.mark.parametrize("header", [

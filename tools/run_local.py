@@ -333,6 +333,13 @@ class _Handler(local.ChaliceRequestHandler):
         self.local_gateway = _Gateway(app_object, config)
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
+    def _send_http_response(self, code: int, headers: dict, body: Any) -> None:
+        """HEAD: headers only; chalice would send a body, or a Content-Length the GET contradicts."""
+        if self.command != "HEAD":
+            return super()._send_http_response(code, headers, body)
+        self.send_response(code)
+        self._send_headers(headers)
+
 
 def build_server(app: Any, disk_config: dict[str, Any], port: int) -> local.LocalDevServer:
     """What `chalice local` builds (chalice.local.create_local_server), with the handler above."""

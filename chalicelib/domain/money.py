@@ -1,6 +1,7 @@
 """Exact money: Decimal amounts checked against the currency's minor unit (ISO 4217)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 # Active ISO 4217 codes and the number of digits after the decimal point.
@@ -22,6 +23,9 @@ _MINOR_UNITS: dict[str, int] = {
 
 DEFAULT_CURRENCY = "USD"
 MAX_AMOUNT = Decimal("1000000000000")  # a trillion: anything above is a typo
+# A decimal string is ASCII digits with an optional sign and fraction: not "1_000" (Python's
+# digit grouping), "٥٠" or "５" (other scripts' digits), "1e3" or " 25" (Decimal reads them all).
+_DECIMAL_STRING = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def minor_units(currency: str) -> int:
@@ -41,11 +45,14 @@ def parse_amount(value: object, currency: str) -> Decimal:
     """A positive amount from a JSON number or a decimal string, exact to the currency's minor unit."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise ValueError("must be a number or a decimal string such as \"25.00\"")
+    if isinstance(value, str) and not _DECIMAL_STRING.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not a decimal number such as \"25.00\" (ASCII digits, "
+                         "an optional sign and '.')")
     if isinstance(value, float):
         # JSON numbers are parsed as Decimal by the faces; a float here lost digits already.
         value = repr(value)
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"{value!r} is not a decimal number") from None
     if not amount.is_finite():

@@ -21,11 +21,18 @@ from chalice import Blueprint, Chalice, Response
 from chalice.app import ChaliceUnhandledError, Request
 
 from .. import auth
-from ..errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound,
-                             UnsupportedMediaType)
+from ..errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound, ResponseTooLarge,
+                      UnsupportedMediaType, ValidationFailed)
 
 log = logging.getLogger("donor_api")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+HEAD = "HEAD"  # served wherever GET is, by the GET view; the middleware drops the body
+# AWS Lambda returns at most 6 MB (the whole invocation response, body JSON-escaped).
+LAMBDA_RESPONSE_MAX = 6 * 1024 * 1024
+# No body schema has 40 fields, nor a field name of 40 characters: far beyond that, a body is
+# refused whole, before validation (whose work and error list grow with every member).
+BODY_MEMBERS_MAX = 100
+MEMBER_NAME_MAX = 100
 _principal: contextvars.ContextVar[auth.Principal | None] = contextvars.ContextVar("principal", default=None)
 
 
@@ -102,12 +109,19 @@ class FaceRoutes:
 
             handler.__name__ = f"{self.face.name}_{view.__name__}"
             # Any media type reaches the view: body parsers check it and answer in the face's shape.
-            self.blueprint.route(path, methods=[method], content_types=["*/*"])(handler)
+            methods = [method, HEAD] if method == "GET" else [method]
+            self.blueprint.route(path, methods=methods, content_types=["*/*"])(handler)
             ROUTES.append(RouteSpec(self.face.name, path, method, scope))
             _FACE_OF_PATH[path] = self.face
             return view
 
         return register
+
+
+def allowed_methods(path: str) -> str:
+    """The `Allow` of a path: the methods its views serve, HEAD wherever GET is."""
+    served = {r.method for r in ROUTES if r.path == path}
+    return ", ".join(sorted(served | ({HEAD} if "GET" in served else set())))
 
 
 def add_method_fallbacks(app: Chalice) -> None:
@@ -116,12 +130,11 @@ def add_method_fallbacks(app: Chalice) -> None:
     Registered as routes so API Gateway forwards them instead of answering itself.
     """
     for path, methods in list(app.routes.items()):
-        served = sorted(methods)
-        missing = [m for m in HTTP_METHODS if m not in methods]
+        missing = [m for m in (*HTTP_METHODS, HEAD) if m not in methods]
         if not missing:
             continue
 
-        def not_allowed(_allowed: str = ", ".join(served), **_params: str) -> Response:
+        def not_allowed(_allowed: str = allowed_methods(path), **_params: str) -> Response:
             raise Escalated(MethodNotAllowed(
                 f"{app.current_request.method} is not supported here; use {_allowed}.",
                 headers={"Allow": _allowed},
@@ -158,6 +171,11 @@ def error_middleware(fallback: Face) -> Callable[[Request, Callable[[Request], R
             response = _render(escalated.error, face, request)
         except Exception as exc:  # pragma: no cover - Chalice catches most before here
             response = _render(exc, face, request)
+        if not _fits_lambda(response):
+            response = _render(ResponseTooLarge(
+                "The response would exceed 6 MB, AWS Lambda's limit; ask for a smaller page."), face, request)
+        if request.method == HEAD:  # GET's status and headers, never a body
+            response.body = ""
         _log_request(request, response, started)
         return response
 
@@ -173,6 +191,16 @@ def _render(error: BaseException, face: Face, request: Request | None) -> Respon
     return face.render_error(error, request)
 
 
+def _fits_lambda(response: Response) -> bool:
+    body = response.body
+    if isinstance(body, (str, bytes)) and len(body) * 16 <= LAMBDA_RESPONSE_MAX:
+        return True  # even escaped at 12 bytes a character, with room for the headers
+    size = len(json.dumps(response.to_dict()).encode())
+    if size > LAMBDA_RESPONSE_MAX:
+        log.warning("response of %d bytes replaced: beyond Lambda's limit", size)
+    return size <= LAMBDA_RESPONSE_MAX
+
+
 def _reshape_chalice_error(response: Response, face: Face, request: Request | None) -> Response:
     body = response.body
     if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
@@ -181,8 +209,10 @@ def _reshape_chalice_error(response: Response, face: Face, request: Request | No
     message = body["Message"]
     if kind is BadRequest and "json" in message.lower():
         message = "The request body is not valid JSON."
-    error = kind(message, headers={k: v for k, v in response.headers.items() if k.lower() == "allow"})
-    return face.render_error(error, request)
+    # Chalice's own 405 lists every registered method, the 405 fallbacks too: say what is served.
+    headers = {"Allow": allowed_methods(request.context.get("resourcePath", ""))} if (
+        kind is MethodNotAllowed and request is not None) else {}
+    return face.render_error(kind(message, headers=headers), request)
 
 
 def _log_request(request: Request | None, response: Response, started: float) -> None:
@@ -203,9 +233,7 @@ def _log_request(request: Request | None, response: Response, started: float) ->
 
 def json_body(request: Request, media_types: tuple[str, ...] = ("application/json",)) -> dict[str, Any]:
     """The body as a JSON object, numbers exact (Decimal), or a clear 4xx."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type and content_type not in media_types:
-        raise UnsupportedMediaType(f"Send the body as {' or '.join(media_types)}, not {content_type}.")
+    _require_media_type(request, media_types)
     raw = request.raw_body
     if not raw or not raw.strip():
         raise BadRequest("The request needs a JSON object body.")
@@ -220,6 +248,7 @@ def json_body(request: Request, media_types: tuple[str, ...] = ("application/jso
                          [FieldError("body", getattr(exc, "msg", str(exc)))]) from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.", [FieldError("body", "must be an object")])
+    _require_few_members(body)
     try:  # "\ud800" parses, but cannot be stored or sent anywhere
         json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError:
@@ -228,6 +257,32 @@ def json_body(request: Request, media_types: tuple[str, ...] = ("application/jso
     except RecursionError:  # parsed just under the limit, but too deep to encode again
         raise too_deep from None
     return body
+
+
+def _require_media_type(request: Request, media_types: tuple[str, ...]) -> None:
+    """415 unless the Content-Type is one of `media_types` (a body without one too), in UTF-8."""
+    media_type, *parameters = (request.headers.get("content-type") or "").split(";")
+    media_type = media_type.strip().lower()
+    wanted = " or ".join(media_types)
+    if media_type not in media_types:
+        sent = f"not {media_type}" if media_type else "and say so in a Content-Type header"
+        raise UnsupportedMediaType(f"Send the body as {wanted}, {sent}.")
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"')
+        if name.strip().lower() == "charset" and charset.lower() != "utf-8":
+            raise UnsupportedMediaType(f"Send the body as {wanted} in UTF-8 (charset=utf-8), not {charset[:40]}.")
+
+
+def _require_few_members(body: dict[str, Any]) -> None:
+    """Refuse a body far larger than any schema, so neither the work nor the 422 grows with it."""
+    if len(body) > BODY_MEMBERS_MAX:
+        message = f"has {len(body)} members; no resource has more than {BODY_MEMBERS_MAX} fields"
+    elif any(len(name) > MEMBER_NAME_MAX for name in body):
+        message = f"has a member name longer than {MEMBER_NAME_MAX} characters; no field's is"
+    else:
+        return
+    raise ValidationFailed(f"The request body {message}.", [FieldError("body", message)])
 
 
 def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:

@@ -5,6 +5,7 @@ contact-log service and shape the reply; every error leaves in Givebutter's shap
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -62,15 +63,23 @@ def _positive(params: dict[str, str], name: str, default: int, most: int | None 
     return number
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
+_SCHEMES = ("http", "https")
+
+
 def _base_url(call: Call) -> str:
-    """This list's absolute URL as the client called it (Laravel's `meta.path`)."""
+    """This list's absolute URL as the client called it (Laravel's `meta.path`).
+
+    The headers are the client's to forge: a `Host` that is not hostname[:port] gives a
+    relative URL, and a proto other than http or https is ignored (http is assumed)."""
     request = call.request
     path = request.context.get("path") or request.path
-    host = request.headers.get("host")
-    if not host:
+    host = request.headers.get("host") or ""
+    if not _HOST.fullmatch(host):
         return path
-    scheme = (request.headers.get("x-forwarded-proto") or "http").split(",")[0].strip()
-    return f"{scheme}://{host}{path}"
+    proto = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
+    return f"{proto if proto in _SCHEMES else 'http'}://{host}{path}"
 
 
 def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

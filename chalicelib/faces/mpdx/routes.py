@@ -30,9 +30,10 @@ def negotiate(call: Call, *, write: bool = False) -> None:
 
 
 def contact_id(raw: str) -> int:
-    """A contact id is the donor's id as a string; anything else names no contact (404)."""
+    """A contact id is the donor's id as a string; anything else names no contact (404),
+    leading zeros too: `02` is not how contact 2 is spelled."""
     number = lifecycle.record_number(raw)
-    if number is None:
+    if number is None or raw != str(number):
         raise NotFound(f"Contact {raw[:100]!r} does not exist.")
     return number
 

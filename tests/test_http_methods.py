@@ -1,0 +1,83 @@
+"""Methods on every path the app routes (read from Chalice's routing table, every face):
+HEAD wherever GET is, and 405 with an `Allow` that lists exactly what the path serves."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import app
+from chalicelib.faces.http import HEAD, HTTP_METHODS
+from tests.conftest import new_donation, new_donor, new_log
+
+PATHS = sorted(app.routes)
+
+
+def served(path: str) -> set[str]:
+    """What the path's views answer: every routed method but the 405 fallbacks."""
+    return {method for method, entry in app.routes[path].items()
+            if not entry.view_name.startswith("method_not_allowed")}
+
+
+@pytest.fixture
+def ids(api, acme):
+    donor = new_donor(api, acme)
+    return {"donor": donor["id"], "log": new_log(api, acme, donor["id"])["id"],
+            "donation": new_donation(api, acme, donor["id"])["id"]}
+
+
+def filled(path: str, ids: dict[str, str]) -> str:
+    """The path naming live records: the donor, its contact log (a Givebutter activity), its gift."""
+    record = {"contact-logs": ids["log"], "donations": ids["donation"]}.get(path.split("/")[3], ids["donor"])
+    return re.sub(r"\{record\}|\{contact\}", record, path).replace("{activity}", ids["log"])
+
+
+def call(api, method: str, path: str, key: str | None, body: str | None = None):
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    return api.client.http.request(method, path, headers=headers, body=body)
+
+
+def allow(response) -> set[str]:
+    return {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+def test_every_path_with_get_serves_head():
+    for path in PATHS:
+        assert ("GET" in served(path)) == (HEAD in served(path)), path
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if "GET" in served(p)])
+@pytest.mark.parametrize("auth", ["key", "no key"])
+def test_head_answers_as_get_without_a_body(api, acme, ids, path, auth):
+    url = filled(path, ids)
+    key = acme.read_key if auth == "key" else None
+    get, head = call(api, "GET", url, key), call(api, HEAD, url, key)
+    assert get.status_code == (200 if key else 401), get.body
+    assert head.status_code == get.status_code
+    assert dict(head.headers) == dict(get.headers)
+    assert get.body and not head.body
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_unserved_methods_are_405_with_allow_listing_exactly_what_is_served(api, acme, ids, path):
+    url, methods = filled(path, ids), served(path)
+    for method in (*HTTP_METHODS, HEAD, "TRACE"):  # TRACE: answered by Chalice itself, reshaped
+        if method in methods:
+            continue
+        response = call(api, method, url, acme.write_key, "{}")
+        assert response.status_code == 405, (method, response.body)
+        assert allow(response) == methods, method
+        assert bool(response.body) is (method != HEAD)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_no_method_in_allow_answers_405(api, acme, ids, path):
+    """A 405's `Allow` never lists a method that itself answers 405."""
+    url = filled(path, ids)
+    listed = allow(call(api, "TRACE", url, acme.write_key))
+    assert listed == served(path)
+    for method in listed:
+        body = None if method in ("GET", HEAD, "DELETE") else "{}"
+        assert call(api, method, url, acme.write_key, body).status_code != 405, method
