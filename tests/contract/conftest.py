@@ -13,6 +13,7 @@ stronger "nothing changed" than any face's view of it, and covers both organisat
 """
 from __future__ import annotations
 
+import itertools
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -209,11 +210,15 @@ def send(api: Api, face: Face, method: str, path: str, org: Org | None = None, b
     return api.call(method, path, org, body, scope=scope, headers={**face.headers, **(headers or {})}, raw=raw)
 
 
-def call(w: World, route: RouteSpec, records: Records | None = None, org: Org | None = None, **kw):
-    """The route with a valid request for `records` (acme's by default), as `org` (acme by default)."""
+ACME: Any = object()  # `call`'s default caller
+
+
+def call(w: World, route: RouteSpec, records: Records | None = None, org: Org | None = ACME, **kw):
+    """The route with a valid request for `records` (acme's by default), as `org` (acme by
+    default; None sends no key)."""
     face = face_of(route)
     records = w.mine if records is None else records
-    return send(w.api, face, route.method, face.path(route, records), w.acme if org is None else org,
+    return send(w.api, face, route.method, face.path(route, records), w.acme if org is ACME else org,
                 face.body(route, records), **kw)
 
 
@@ -271,11 +276,15 @@ def world() -> Iterator[World]:
         yield w
 
 
+_OWN = itertools.count(1)
+
+
 @pytest.fixture
-def fresh_world() -> Iterator[World]:
-    """A world of its own, for a test that changes data."""
-    with built_world() as w:
-        yield w
+def own(world) -> tuple[Org, Records]:
+    """An organisation of its own in the module's world, with one record of each kind, for a
+    test that changes data: the other tests' organisations stay as they were."""
+    org = make_org(f"own-{next(_OWN)}")
+    return org, seed(world.api, org, "own")
 
 
 def table_state() -> dict[tuple[str, str], dict]:
