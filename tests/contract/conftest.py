@@ -64,6 +64,7 @@ class Face:
     routes: dict[tuple[str, str], Route]      # (method, path) -> how to call it
     assert_error: Callable[[Any, int], dict]  # the face's error shape, whatever the status
     error_fields: Callable[[dict], list[str]]  # what an error body names (fields, parameters)
+    error_message: Callable[[dict], str]      # what an error body says
     assert_success: Callable[[Any], None]     # a 200/201 body in the face's shape
     headers: dict[str, str] = field(default_factory=dict)  # what the face's clients send every time
 
@@ -142,6 +143,7 @@ TOGETHER = Face(
     },
     assert_error=assert_problem,
     error_fields=lambda body: [e["field"] for e in body["errors"]],
+    error_message=lambda body: body["detail"],
     assert_success=_json_success,
 )
 
@@ -161,6 +163,7 @@ GIVEBUTTER = Face(
     },
     assert_error=assert_givebutter_error,
     error_fields=lambda body: list(body["errors"]),
+    error_message=lambda body: body["message"],
     assert_success=_givebutter_success,
 )
 
@@ -174,6 +177,7 @@ MPDX = Face(
     },
     assert_error=assert_jsonapi_error,
     error_fields=_jsonapi_names,
+    error_message=lambda body: " ".join(e["detail"] for e in body["errors"]),
     assert_success=_jsonapi_success,
     headers={"Content-Type": JSONAPI, "Accept": JSONAPI},
 )
