@@ -194,9 +194,12 @@ def send(w: World, req: Req):
         w.changed()  # it may have changed something; the next write reads the table again
     check_response(req.face, response, SERVER_ERRORS[-1] if SERVER_ERRORS else None)
     if write and refused:
-        assert w.snapshot() == before, f"a refused {req.method} ({response.status_code}) changed the data"
-    if write and response.status_code < 300:
-        assert req.scope == "WRITE", f"a {req.scope} key wrote ({req.method}: {response.status_code})"
+        after = w.snapshot()
+        changed = {k: (before.get(k), after.get(k)) for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        assert not changed, f"a refused {req.method} ({response.status_code}) changed the data: {short(str(changed), 1500)}"
+    if write and response.status_code < 300:  # a READ key never writes; nor does no key
+        used = req.headers.get("Authorization", "") if req.scope == "NONE" else w.key(req.scope)
+        assert w.org.write_key in used, f"a {req.scope} request wrote ({req.method}: {response.status_code}): {used!r}"
         assert req.method in {r.method for r in ROUTES if r.face == req.route.face and r.path == req.route.path}
     return response
 
