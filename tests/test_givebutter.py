@@ -606,27 +606,6 @@ _BODIES = {"POST": {"type": "email", "note": "should not be stored"}, "PUT": {"n
            "PATCH": {"note": "changed"}}
 
 
-@pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_every_route_is_404_for_another_orgs_contact_or_activity(api, acme, other, route):
-    mine = new_donor(api, acme)
-    my_activity = new_activity(api, acme, mine["id"])
-    # Ids are per organisation: make the other org's ids ones acme has not issued.
-    theirs = [new_donor(api, other, first_name=f"Theirs {n}") for n in range(3)][-1]
-    their_activity = [new_activity(api, other, theirs["id"]) for _ in range(3)][-1]
-    assert theirs["id"] != mine["id"] and their_activity["id"] != my_activity["id"]
-    before = (stored_state(api, acme, mine["id"]), stored_state(api, other, theirs["id"]))
-
-    attempts = [(theirs["id"], their_activity["id"]),   # their contact and activity
-                (theirs["id"], my_activity["id"]),      # their contact, my activity
-                (mine["id"], their_activity["id"])]     # my contact, their activity
-    for contact, activity in attempts:
-        if "{activity}" not in route.path and contact == mine["id"]:
-            continue  # my own contact's list or create: not another org's
-        response = api.call(route.method, _route_path(route, contact, activity), acme, _BODIES.get(route.method))
-        assert_givebutter_error(response, 404)
-    assert (stored_state(api, acme, mine["id"]), stored_state(api, other, theirs["id"])) == before
-
-
 @pytest.mark.parametrize("route", [r for r in GIVEBUTTER_ROUTES if "{activity}" in r.path],
                          ids=lambda r: f"{r.method} {r.path}")
 def test_an_activity_of_another_contact_is_404(api, acme, route):
@@ -731,26 +710,9 @@ def test_field_messages_use_laravels_words(api, acme, donor):
     ("[" * 5000, 400),
     ('{"type": "email", "note": "\\ud800"}', 400),
 ])
-def test_malformed_bodies_are_400_and_store_nothing(api, acme, donor, method, raw, status):
-    existing = new_activity(api, acme, donor["id"])
-    before = stored_state(api, acme, donor["id"])
-    path = activities(donor["id"]) if method == "POST" else activity_path(donor["id"], existing["id"])
-    assert_givebutter_error(api.call(method, path, acme, raw=raw), status)
-    assert stored_state(api, acme, donor["id"]) == before
-
-
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", "application/xml"])
-def test_wrong_content_type_is_415_and_stores_nothing(api, acme, donor, method, content_type):
-    existing = new_activity(api, acme, donor["id"])
-    before = stored_state(api, acme, donor["id"])
-    path = activities(donor["id"]) if method == "POST" else activity_path(donor["id"], existing["id"])
-    response = api.call(method, path, acme, {"type": "email"}, headers={"Content-Type": content_type})
-    assert_givebutter_error(response, 415)
-    assert stored_state(api, acme, donor["id"]) == before
-
-
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
 def test_a_body_far_beyond_any_schema_gets_a_small_422(api, acme, donor, method):
     """A 6 MB body of unknown fields once drew a 35 MB 422; the error must not grow with the body."""
@@ -788,11 +750,6 @@ def test_json_with_a_charset_is_accepted(api, acme, donor):
 
 # ---- keys, scopes, methods -------------------------------------------------------------
 
-@pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_every_route_declares_its_scope(route):
-    assert route.scope == ("READ" if route.method == "GET" else "WRITE")
-
-
 def test_the_face_serves_the_documented_routes():
     assert {(r.method, r.path) for r in GIVEBUTTER_ROUTES} == {
         ("GET", "/v1/contacts/{contact}/activities"), ("POST", "/v1/contacts/{contact}/activities"),
@@ -804,74 +761,17 @@ def test_the_face_serves_the_documented_routes():
 
 
 @pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_read_key_reads_but_never_writes(api, acme, donor, route):
-    activity = new_activity(api, acme, donor["id"])
-    before = stored_state(api, acme, donor["id"])
-    response = api.call(route.method, _route_path(route, donor["id"], activity["id"]), acme,
-                        _BODIES.get(route.method), scope="READ")
-    if route.method == "GET":
-        assert response.status_code == 200, response.body
-    else:
-        assert_givebutter_error(response, 403)
-    assert stored_state(api, acme, donor["id"]) == before
-
-
 @pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
 @pytest.mark.parametrize("authorization", [None, "Bearer dr_abcdefghij_" + "x" * 43, "Basic {key}", "{key}"])
-def test_no_or_bad_key_is_401_on_every_route(api, acme, donor, route, authorization):
-    activity = new_activity(api, acme, donor["id"])
-    before = stored_state(api, acme, donor["id"])
-    headers = {"Authorization": authorization.format(key=acme.write_key)} if authorization else {}
-    response = api.call(route.method, _route_path(route, donor["id"], activity["id"]), None,
-                        _BODIES.get(route.method), headers=headers)
-    assert_givebutter_error(response, 401)
-    assert stored_state(api, acme, donor["id"]) == before
-
-
 @pytest.mark.parametrize("route", [r for r in GIVEBUTTER_ROUTES if r.method != "GET"],
                          ids=lambda r: f"{r.method} {r.path}")
-def test_write_key_can_use_every_write_route(api, acme, donor, route):
-    activity = new_activity(api, acme, donor["id"])
-    response = api.call(route.method, _route_path(route, donor["id"], activity["id"]), acme,
-                        _BODIES.get(route.method))
-    assert response.status_code in (200, 201, 204), response.body
-
-
 @pytest.mark.parametrize("path, method, allowed", [
     ("/v1/contacts/{c}/activities", "PUT", "GET, HEAD, POST"),
     ("/v1/contacts/{c}/activities", "DELETE", "GET, HEAD, POST"),
     ("/v1/contacts/{c}/activities", "PATCH", "GET, HEAD, POST"),
     ("/v1/contacts/{c}/activities/{a}", "POST", "DELETE, GET, HEAD, PATCH, PUT"),
 ])
-def test_unserved_methods_are_405_with_allow(api, acme, donor, path, method, allowed):
-    activity = new_activity(api, acme, donor["id"])
-    before = stored_state(api, acme, donor["id"])
-    filled = path.replace("{c}", donor["id"]).replace("{a}", activity["id"])
-    response = api.call(method, filled, acme, {"type": "email"})
-    assert_givebutter_error(response, 405)
-    assert response.headers["Allow"] == allowed
-    assert stored_state(api, acme, donor["id"]) == before
-
-
 @pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_throttling_is_503_with_retry_after_in_givebutters_shape(api, acme, donor, monkeypatch, route):
-    activity = new_activity(api, acme, donor["id"])
-    error = ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "simulated"},
-                         "ResponseMetadata": {"HTTPStatusCode": 400}}, "Query")
-
-    class Failing:
-        def __getattr__(self, name):
-            def call(*args, **kwargs):
-                raise error
-            return call
-
-    monkeypatch.setattr(dynamo, "client", lambda: Failing())
-    response = api.call(route.method, _route_path(route, donor["id"], activity["id"]), acme,
-                        _BODIES.get(route.method))
-    assert_givebutter_error(response, 503)
-    assert response.headers["Retry-After"].isdigit()
-
-
 # ---- nothing a client sends is a 5xx ---------------------------------------------------
 
 _json = st.recursive(
@@ -894,30 +794,6 @@ _fuzz = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 
 @_fuzz
 @given(body=_field_values, method=st.sampled_from(["POST", "PUT", "PATCH"]))
-def test_bodies_never_5xx(api, acme, body, method):
-    donor = api.post("/api/v1/donors", acme, {"first_name": "Fuzz"}).json
-    existing = new_activity(api, acme, donor["id"])
-    path = activities(donor["id"]) if method == "POST" else activity_path(donor["id"], existing["id"])
-    response = api.call(method, path, acme, body)
-    assert response.status_code < 500, (body, response.body)
-    if response.status_code >= 400:
-        assert_givebutter_error(response, response.status_code)
-    else:
-        assert set(response.json) == FIELDS
-
-
-_query_text = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126,
-                                             exclude_characters="#%&+=?/"), max_size=12)
-
-
 @_fuzz
 @given(params=st.dictionaries(st.sampled_from(["type", "page", "per_page", "x"]), _query_text, max_size=3),
        contact=_query_text.filter(bool), activity=_query_text.filter(bool))
-def test_query_strings_and_path_ids_never_5xx(api, acme, params, contact, activity):
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    for method, path in (("GET", f"{activities(contact)}?{query}"), ("GET", activity_path(contact, activity)),
-                         ("DELETE", activity_path(contact, activity))):
-        response = api.call(method, path, acme)
-        assert response.status_code < 500, (path, response.body)
-        if response.status_code >= 400:
-            assert_givebutter_error(response, response.status_code)

@@ -14,7 +14,7 @@ from tests.conftest import (
     PATCH_BODIES, assert_problem, collection_of, new_donation, new_donor, new_log, route_id,
 )
 
-# The Together face's routes; every other face walks its own (tests/test_mpdx.py, tests/test_givebutter.py).
+# The Together face's routes; the walks over every face's routes are in tests/contract/.
 RECORD_ROUTES = [r for r in ROUTES if "{record}" in r.path and r.face == "together"]
 
 
@@ -69,24 +69,6 @@ def test_ids_are_per_organisation(api, acme, other, world):
     assert api.get("/api/v1/contact-logs/1", other).json["notes"] == "other's note 1"
     # A new org's next donor continues its own sequence, not the other's.
     assert new_donor(api, acme, first_name="Second")["id"] == "2"
-
-
-@pytest.mark.parametrize("route", RECORD_ROUTES, ids=route_id)
-def test_every_record_route_is_404_for_the_other_orgs_ids(api, acme, other, world, route):
-    before = other_state(api, other, world)
-    acme_before = {c: api.get(f"/api/v1/{c}/{r['id']}", acme).json for c, r in world["acme"].items()}
-    collection = collection_of(route.path)
-    assert collection in world["other"], f"no record of the other org for {route_id(route)}"
-    target = world["other"][collection]["id"]
-
-    body = PATCH_BODIES.get(collection) if route.method == "PATCH" else None
-    if route.method == "PATCH":
-        assert body is not None, f"no patch body for {route_id(route)}"
-    response = api.call(route.method, route.path.replace("{record}", target), acme, body)
-    assert_problem(response, 404)
-
-    assert other_state(api, other, world) == before
-    assert {c: api.get(f"/api/v1/{c}/{r['id']}", acme).json for c, r in world["acme"].items()} == acme_before
 
 
 def test_the_other_orgs_external_id_is_unknown_to_acme(api, acme, other, world):

@@ -462,17 +462,6 @@ def test_ids_that_name_no_contact_are_404(api, acme, method, record):
     assert len(listing(api, acme)["data"]) == 1
 
 
-def test_another_orgs_contact_is_404_on_every_route(api, acme, other):
-    theirs = new_donor(api, other, last_name="Theirs")
-    mine = new_donor(api, acme, last_name="Mine")
-    assert theirs["id"] == mine["id"] == "1"  # the same number in two organisations
-    theirs2 = new_donor(api, other, last_name="Theirs Too")
-    for method in ("GET", "DELETE"):
-        assert_jsonapi_error(mpdx(api, method, f"{CONTACTS}/{theirs2['id']}", acme), 404)
-    assert names(listing(api, acme)) == ["Mine, Jane"]
-    assert sorted(names(listing(api, other))) == ["Theirs Too, Jane", "Theirs, Jane"]  # nothing deleted there
-
-
 # ---- media types -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("content_type", [
@@ -560,41 +549,13 @@ def test_routes_are_declared_with_scopes():
     }
 
 
-def test_a_read_key_reads_but_cannot_delete(api, acme, people):
-    contact = people["clark"]["id"]
-    assert len(listing(api, acme, scope="READ")["data"]) == 5
-    assert mpdx(api, "GET", f"{CONTACTS}/{contact}", acme, scope="READ").status_code == 200
-    assert_jsonapi_error(mpdx(api, "DELETE", f"{CONTACTS}/{contact}", acme, scope="READ"), 403)
-    assert mpdx(api, "GET", f"{CONTACTS}/{contact}", acme).status_code == 200
-
-
 @pytest.mark.parametrize("route", MPDX_ROUTES, ids=lambda r: f"{r.method} {r.path}")
 @pytest.mark.parametrize("authorization", [None, "Bearer nope-nope-nope", "Basic {key}"])
-def test_no_or_bad_key_is_401_on_every_route(api, acme, route, authorization):
-    donor = new_donor(api, acme)
-    headers = dict(JSON_API_HEADERS)
-    if authorization:
-        headers["Authorization"] = authorization.format(key=acme.write_key)
-    path = route.path.replace("{record}", donor["id"])
-    response = getattr(api.client.http, route.method.lower())(path, headers=headers)
-    response.json = None
-    assert_jsonapi_error(response, 401)
-    assert mpdx(api, "GET", f"{CONTACTS}/{donor['id']}", acme).status_code == 200
-
-
 @pytest.mark.parametrize("path, method, allowed", [
     (CONTACTS, "POST", {"GET", "HEAD"}), (CONTACTS, "PUT", {"GET", "HEAD"}), (CONTACTS, "PATCH", {"GET", "HEAD"}),
     (CONTACTS, "DELETE", {"GET", "HEAD"}), (CONTACTS + "/1", "POST", {"GET", "HEAD", "DELETE"}),
     (CONTACTS + "/1", "PUT", {"GET", "HEAD", "DELETE"}), (CONTACTS + "/1", "PATCH", {"GET", "HEAD", "DELETE"}),
 ])
-def test_unserved_methods_are_405_with_allow(api, acme, path, method, allowed):
-    new_donor(api, acme)
-    response = mpdx(api, method, path, acme, raw='{"data": {"type": "contacts"}}')
-    assert_jsonapi_error(response, 405)
-    assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
-    assert len(listing(api, acme)["data"]) == 1
-
-
 # ---- the data store --------------------------------------------------------------------
 
 class _Counting:
@@ -663,27 +624,6 @@ def test_a_list_reads_every_page_of_the_index_for_exact_totals(api, acme, people
     assert counter.calls == ["query"] * 3  # five donors, two per Query
 
 
-def _throttled(operation="Query"):
-    return ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "x"},
-                        "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
-
-
-@pytest.mark.parametrize("route", MPDX_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_throttling_is_503_in_jsonapi_shape(api, acme, people, monkeypatch, route):
-    listing(api, acme)
-
-    class Failing:
-        def __getattr__(self, name):
-            def call(*args, **kwargs):
-                raise _throttled()
-            return call
-
-    monkeypatch.setattr(dynamo, "client", lambda: Failing())
-    response = mpdx(api, route.method, route.path.replace("{record}", people["clark"]["id"]), acme)
-    assert_jsonapi_error(response, 503)
-    assert response.headers["Retry-After"].isdigit()
-
-
 # ---- the same donors ---------------------------------------------------------------------
 
 def test_contacts_are_the_donors_of_the_together_face(api, acme):
@@ -694,89 +634,3 @@ def test_contacts_are_the_donors_of_the_together_face(api, acme):
     assert ids(listing(api, acme, q(**{"filter[status]": "Cultivate Relationship"}))) == [created["id"]]
     api.patch(f"/api/v1/donors/{created['id']}", acme, {"last_name": "Abbott"})
     assert names(listing(api, acme)) == ["Abbott, Lean"]
-
-
-# ---- fuzzing: no client input gets a 5xx, every error is a JSON:API document ---------------
-
-def _fuzz_world():
-    """What the aws/acme/api fixtures build, usable around a nested @given (Hypothesis forbids
-    function-scoped fixtures inside it)."""
-    from contextlib import contextmanager
-
-    from chalice.test import Client
-
-    from app import app
-    from tests.conftest import Api, clean_account, make_org
-
-    @contextmanager
-    def world():
-        with clean_account(), Client(app) as client:
-            api = Api(client)
-            org = make_org("acme")
-            for n, status in enumerate(("Never Ask", None, "Partner - Pray")):
-                donor = new_donor(api, org, first_name=f"Fuzz{n}", status=status, phone="+1 555 0100")
-                if n == 0:
-                    new_donation(api, org, donor["id"])
-            yield api, org
-
-    return world()
-
-
-def _check(response) -> None:
-    status = response.status_code
-    assert status < 500, (status, response.body)
-    if status >= 400:
-        assert_jsonapi_error(response, status)
-    elif status == 204:
-        assert not response.body
-    else:
-        assert response.headers["Content-Type"] == JSONAPI
-        assert set(json.loads(response.body)) <= {"data", "meta"}
-
-
-def test_fuzzed_requests_never_5xx_and_errors_are_jsonapi():
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
-
-    names = st.one_of(
-        st.sampled_from(["page", "per_page", "sort", "filter[status]", "filter[wildcard_search]",
-                         "filter[organization_id]", "filter[]", "filter[status", "include", "page[size]", "Page"]),
-        st.text(max_size=12))
-    values = st.one_of(
-        st.text(max_size=30),
-        st.sampled_from(["1", "0", "-1", "25", "500", "501", "9" * 30, "١", "name", "-name", "active", "hidden",
-                         "null", "active,null", "Never Ask", ",", "acme", "acme-corp", "555-0100", "%", "\x00"]),
-        st.builds(lambda c, n: c * n, st.sampled_from("9a,%"), st.integers(100, 5000)))
-    queries = st.lists(st.tuples(names, values), max_size=4).map(urllib.parse.urlencode)
-    header_text = st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=60)
-    media = st.one_of(st.none(), header_text, st.sampled_from([
-        JSONAPI, "*/*", "application/json", f"{JSONAPI}; charset=utf-8", f"{JSONAPI};q=0", f'{JSONAPI}; ext="x"',
-        f'{JSONAPI}; profile="a b", */*;q=0.1', "application/*;q=0.5", f"{JSONAPI};q=", f'{JSONAPI}; profile="',
-        f"{JSONAPI},", ",,", ";", "/", "text/html;q=1.0001"]))
-    records = st.one_of(st.sampled_from(["1", "2", "3", "4", "0", "abc", "9" * 40, "%2F", "%00", "%E2%80%AE", "²"]),
-                        st.text(min_size=1, max_size=20).map(lambda t: urllib.parse.quote(t, safe="")))
-    methods = st.sampled_from(["GET", "GET", "DELETE", "POST", "PATCH", "PUT"])
-    bodies = st.one_of(st.none(), st.just(b""), st.just(b'{"data": null}'), st.binary(max_size=50))
-
-    with _fuzz_world() as (api, org):
-        @settings(max_examples=150, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-        @given(item=st.booleans(), method=methods, record=records, query=queries, accept=media,
-               content_type=media, body=bodies, scope=st.sampled_from(["WRITE", "READ", "NONE"]))
-        def property_(item, method, record, query, accept, content_type, body, scope):
-            path = (f"{CONTACTS}/{record}" if item else CONTACTS) + (f"?{query}" if query else "")
-            headers = {}
-            if scope != "NONE":
-                headers["Authorization"] = f"Bearer {org.write_key if scope == 'WRITE' else org.read_key}"
-            if accept is not None:
-                headers["Accept"] = accept
-            if content_type is not None:
-                headers["Content-Type"] = content_type
-            response = getattr(api.client.http, method.lower())(path, headers=headers, body=body)
-            _check(response)
-            if response.status_code == 204:
-                assert method == "DELETE" and scope == "WRITE"
-            # the donor with a donation is never deleted, whatever was sent
-            assert mpdx(api, "GET", f"{CONTACTS}/1", org).status_code == 200
-
-        property_()

@@ -1,15 +1,18 @@
-"""Property-based fuzzing of the HTTP edge: no client input gets a 5xx, and every error
-leaves as the face's problem+json (never Chalice's {"Code", "Message"}).
+"""Property-based fuzzing of the HTTP edge of every face: no client input gets a 5xx, and
+every error leaves in the face's own shape (never Chalice's {"Code", "Message"}).
+
+The routes, their valid requests, body fields and query parameters come from the Face
+descriptions (tests/contract/conftest.py), so a new face is fuzzed by being described.
 
 Hypothesis forbids function-scoped fixtures inside @given, so each test builds its own
-world (a moto table, an organisation with a WRITE and a READ key, a few records and a
-chalice test client, as the `aws`/`acme`/`api` fixtures do) and runs a nested @given
-property against it. State accumulates across examples (a fuzzed create may succeed, a
-fuzzed delete may remove a record), so no property depends on one record existing:
-`{record}` is either text from a strategy or an index into the records live right now.
+world (`built_world`: a moto table, organisations with WRITE and READ keys, a few records
+and a chalice test client) and runs a nested @given property against it. State accumulates
+across examples (a fuzzed create may succeed, a fuzzed delete may remove a record), so no
+property depends on one record existing: a path variable is either text from a strategy
+or taken from the n-th set of records live right now.
 
-Every write that gets a 4xx is also checked to have changed nothing: the org's donors,
-contact logs and donations (first 100 of each) are the same before and after.
+Every write that gets a 4xx is also checked to have changed nothing: every item of the
+table is the same before and after. A write that succeeds must have used a WRITE key.
 """
 from __future__ import annotations
 
@@ -22,43 +25,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from tests.conftest import (  # noqa: I001  (sets the test environment before moto and the app load)
-    CREATE_BODIES, PATCH_BODIES, Api, Org, assert_problem, clean_account, collection_of, make_org,
-    new_donation, new_donor, new_log,
+from tests.contract.conftest import (  # noqa: I001  (sets the test environment before moto and the app load)
+    Face, Records, World as Orgs, built_world, described, face_of, table_state,
 )
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib.faces.http import HTTP_METHODS, ROUTES, RouteSpec
-from chalicelib.faces.together import schemas
+from chalicelib.faces.mpdx.media import JSONAPI
 
 PREFIX = "/api/v1"
-# The Together face's routes; every other face walks its own (tests/test_mpdx.py, tests/test_givebutter.py).
-ROUTES = [r for r in ROUTES if r.face == "together"]
-COLLECTIONS = ("donors", "contact-logs", "donations")
+ROUTES = described(ROUTES)  # every face's; the guard (test_guard.py) fails on a route not described
 BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PUT", "PATCH")]
-LIST_ROUTES = [r for r in ROUTES if r.method == "GET" and not r.path.endswith("{record}")]  # activity too
-ITEM_ROUTES = [r for r in ROUTES if "{record}" in r.path]
-HEADER_ROUTES = [r for r in ROUTES if r.method in ("POST", "PATCH", "DELETE")]
-
-# The request model of each body route: its field names seed the body strategy.
-SCHEMAS: dict[tuple[str, str], type[schemas.Body]] = {
-    ("POST", "contact-logs"): schemas.ContactLogCreate,
-    ("PATCH", "contact-logs"): schemas.ContactLogPatch,
-    ("POST", "donors"): schemas.DonorFields,
-    ("PATCH", "donors"): schemas.DonorFields,
-    ("POST", "donations"): schemas.DonationCreate,
-    ("PATCH", "donations"): schemas.DonationPatch,
-}
-# The query parameters each list route knows (besides limit and cursor); see routes.py.
-LIST_PARAMS: dict[str, tuple[str, ...]] = {
-    f"{PREFIX}/contact-logs": ("donor_id", "method", "follow_up"),
-    f"{PREFIX}/donors": ("q", "email", "external_id", "sort"),
-    f"{PREFIX}/donations": ("donor_id",),
-    f"{PREFIX}/donors/{{record}}/activity": (),
-    f"{PREFIX}/follow-ups": ("window", "due_after", "due_before", "tz", "donor_id", "recorded_by_id"),
-}
+LIST_ROUTES = [r for r in ROUTES if r.method == "GET" and face_of(r).route(r).params is not None
+               and "{" not in r.path.rsplit("/", 1)[-1]]  # the activity timeline too
+ITEM_ROUTES = [r for r in ROUTES if "{" in r.path]
+HEADER_ROUTES = [r for r in ROUTES if r.method in ("POST", "PUT", "PATCH", "DELETE")]
 
 # FUZZ_SCALE=10 runs ten times the examples (a deeper local run); the default keeps the file near 30 s.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
@@ -73,39 +55,58 @@ def examples(n: int) -> int:
     return max(1, round(n * SCALE))
 
 
-def test_every_route_is_fuzzed():
-    """A new route must be added to the maps above, or the fuzzer silently skips it."""
-    for route in BODY_ROUTES:
-        assert (route.method, collection_of(route.path)) in SCHEMAS, f"no schema for {route.method} {route.path}"
-    for route in LIST_ROUTES:
-        assert route.path in LIST_PARAMS, f"no query parameters declared for {route.path}"
-    assert {collection_of(r.path) for r in ROUTES} <= set(COLLECTIONS) | {"follow-ups"}  # the queue: a view
-
-
 # ---- the world -------------------------------------------------------------------------------
 
 @dataclass
 class World:
-    api: Api
-    org: Org
-    ids: dict[str, str]                                 # one record per collection, for valid bodies
-    cursors: list[str] = field(default_factory=list)    # genuine cursors, to reuse on other lists
-    known: dict[str, list[dict[str, Any]]] | None = None  # the last snapshot, while nothing changed
+    orgs: Orgs
+    cursors: list[str] = field(default_factory=list)     # genuine cursors, to reuse on other lists
+    known: dict | None = None                            # the last table state, while nothing changed
+    live: list[Records] | None = None                    # the live record sets, while nothing changed
+
+    @property
+    def api(self):
+        return self.orgs.api
+
+    @property
+    def org(self):
+        return self.orgs.acme
+
+    @property
+    def ids(self) -> Records:
+        return self.orgs.mine
 
     def key(self, scope: str) -> str:
         return self.org.write_key if scope == "WRITE" else self.org.read_key
 
-    def snapshot(self, *, cached: bool = False) -> dict[str, list[dict[str, Any]]]:
-        """The org's records; `cached` reuses the last one when no request since could have changed them."""
+    def snapshot(self, *, cached: bool = False) -> dict:
+        """Every item of the table; `cached` reuses the last one when no request since could have changed it."""
         if cached and self.known is not None:
             return self.known
-        out = {}
-        for collection in COLLECTIONS:
-            response = self.api.get(f"{PREFIX}/{collection}?limit=100", self.org, scope="READ")
-            assert response.status_code == 200, response.body
-            out[collection] = response.json["data"]
-        self.known = out
-        return out
+        self.known = table_state()
+        return self.known
+
+    def changed(self) -> None:
+        self.known = self.live = None
+
+    def record_set(self, n: int) -> Records:
+        """The n-th (modulo) set of acme's live records: a donor, a contact log, its donor, a donation."""
+        if self.live is None:
+            lists = {}
+            for collection in ("donors", "contact-logs", "donations"):
+                response = self.api.get(f"{PREFIX}/{collection}?limit=100", self.org, scope="READ")
+                assert response.status_code == 200, response.body
+                lists[collection] = response.json["data"]
+            size = max(1, *(len(v) for v in lists.values()))
+
+            def pick(collection: str, i: int, name: str = "id") -> str:
+                items = lists[collection]
+                return str(items[i % len(items)][name]) if items else "1"
+
+            self.live = [{"donor": pick("donors", i), "contact-log": pick("contact-logs", i),
+                          "log-donor": pick("contact-logs", i, "donor_id"), "donation": pick("donations", i)}
+                         for i in range(size)]
+        return self.live[n % len(self.live)]
 
 
 class _ServerErrors(logging.Handler):
@@ -125,25 +126,15 @@ SERVER_ERRORS: list[BaseException] = []
 
 @contextmanager
 def world() -> Iterator[World]:
-    """What the `aws`, `acme` and `api` fixtures build, usable around a nested @given."""
-    from chalice.test import Client
-
-    from app import app
-
+    """The contract world with two sets of acme's records (so that every list has a second page)."""
     handler = _ServerErrors(SERVER_ERRORS)
     logging.getLogger("donor_api").addHandler(handler)
     try:
-        with clean_account(), Client(app) as client:
-            api = Api(client)
-            org = make_org("acme")
-            donors = [new_donor(api, org, first_name=f"Donor{n}", external_id=f"ext-{n}",
-                               email=f"donor{n}@example.org") for n in range(3)]
-            logs = [new_log(api, org, d["id"], follow_up_at="2026-07-01T00:00:00Z") for d in donors[:2]]
-            gifts = [new_donation(api, org, d["id"]) for d in donors[:2]]
-            ids = {"donors": donors[2]["id"], "contact-logs": logs[0]["id"], "donations": gifts[0]["id"]}
-            w = World(api, org, ids)
-            for path in [f"{PREFIX}/{c}?limit=1" for c in COLLECTIONS] + [
-                    f"{PREFIX}/donors/{donors[0]['id']}/activity?limit=1",
+        with built_world(sets=2) as orgs:
+            w = World(orgs)
+            api, org = orgs.api, orgs.acme
+            for path in [f"{PREFIX}/{c}?limit=1" for c in ("donors", "contact-logs", "donations")] + [
+                    f"{PREFIX}/donors/{orgs.mine['log-donor']}/activity?limit=1",
                     f"{PREFIX}/contact-logs?limit=1&follow_up=open",
                     f"{PREFIX}/donors?limit=1&sort=-name"]:
                 cursor = api.get(path, org, scope="READ").json["next_cursor"]
@@ -159,34 +150,38 @@ def world() -> Iterator[World]:
 @dataclass
 class Req:
     method: str
-    path: str                      # a route path; `{record}` is filled at send time
-    record: tuple[str, Any] = ("live", 0)   # ("live", n): the n-th live record; ("raw", text) is
-                                            # URL-quoted; ("encoded", text) goes in as it is
+    route: RouteSpec               # whose path is filled at send time, and whose face answers
+    record: tuple = ("live", 0)    # ("live", n): every path variable from the n-th live record set;
+                                   # ("raw", text, slot) URL-quoted, or ("encoded", text, slot) as it
+                                   # is, in the slot-th variable (modulo), the others live
     query: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     scope: str = "WRITE"           # WRITE, READ or NONE (then headers carry any Authorization)
 
+    @property
+    def face(self) -> Face:
+        return face_of(self.route)
 
-def _fill(req: Req, snapshot: dict[str, list[dict[str, Any]]] | None, w: World) -> str:
-    if "{record}" not in req.path:
-        return req.path
-    kind, value = req.record
-    if kind == "live":
-        live = [r["id"] for r in (snapshot or w.snapshot(cached=True))[collection_of(req.path)]]
-        segment = live[value % len(live)] if live else "1"
-    elif kind == "encoded":  # already percent-encoded (or deliberately broken) by the strategy
-        segment = value
-    else:
-        segment = urllib.parse.quote(value, safe="")
-    return req.path.replace("{record}", segment)
+
+def _fill(req: Req, w: World) -> str:
+    ids = req.face.route(req.route).ids
+    if not ids:
+        return req.route.path
+    live = w.record_set(req.record[1] if req.record[0] == "live" else 0)
+    values = {var: live[kind] for var, kind in ids.items()}
+    if req.record[0] != "live":
+        kind, text, slot = req.record
+        var = list(ids)[slot % len(ids)]
+        values[var] = text if kind == "encoded" else urllib.parse.quote(text, safe="")
+    return req.route.path.format(**values)
 
 
 def send(w: World, req: Req):
     """Send one request; assert no 5xx, the error shape, and that a refused write changed nothing."""
     write = req.method != "GET"
+    url = _fill(req, w) + (f"?{req.query}" if req.query else "")
     before = w.snapshot(cached=True) if write else None
-    url = _fill(req, before, w) + (f"?{req.query}" if req.query else "")
     headers = dict(req.headers)
     if req.scope != "NONE":
         headers["Authorization"] = f"Bearer {w.key(req.scope)}"
@@ -196,10 +191,16 @@ def send(w: World, req: Req):
     response = getattr(w.api.client.http, req.method.lower())(url, headers=headers, body=req.body)
     refused = 400 <= response.status_code < 500
     if write and not refused:
-        w.known = None  # it may have changed something; the next write reads the records again
-    check_response(response, SERVER_ERRORS[-1] if SERVER_ERRORS else None)
+        w.changed()  # it may have changed something; the next write reads the table again
+    check_response(req.face, response, SERVER_ERRORS[-1] if SERVER_ERRORS else None)
     if write and refused:
-        assert w.snapshot() == before, f"a refused {req.method} ({response.status_code}) changed the data"
+        after = w.snapshot()
+        changed = {k: (before.get(k), after.get(k)) for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        assert not changed, f"a refused {req.method} ({response.status_code}) changed the data: {short(str(changed), 1500)}"
+    if write and response.status_code < 300:  # a READ key never writes; nor does no key
+        used = req.headers.get("Authorization", "") if req.scope == "NONE" else w.key(req.scope)
+        assert w.org.write_key in used, f"a {req.scope} request wrote ({req.method}: {response.status_code}): {used!r}"
+        assert req.method in {r.method for r in ROUTES if r.face == req.route.face and r.path == req.route.path}
     return response
 
 
@@ -215,7 +216,7 @@ def short(value: str | bytes | None, limit: int = 300) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(value)} long)"
 
 
-def check_response(response, server_error: BaseException | None = None) -> None:
+def check_response(face: Face, response, server_error: BaseException | None = None) -> None:
     status = response.status_code
     if status >= 500:
         text = response.body.decode("utf-8", "replace") if isinstance(response.body, bytes) else response.body
@@ -227,15 +228,12 @@ def check_response(response, server_error: BaseException | None = None) -> None:
                              f"{short(str(server_error), 600)}") from server_error
     if status >= 400:
         response.json = json.loads(response.body)
-        assert_problem(response, status)
+        face.assert_error(response, status)
         return
     if status == 204:
         assert not response.body
         return
-    assert response.headers["Content-Type"] == "application/json", response.headers
-    body = json.loads(response.body)
-    assert isinstance(body, dict), body
-    assert not {"Code", "Message"} <= set(body), f"Chalice's default shape on a {status}: {body}"
+    face.assert_success(response)
 
 
 # ---- strategies: JSON values -------------------------------------------------------------------
@@ -263,7 +261,8 @@ SPECIAL_STRINGS = [
     "2026-06-10T02:00:00Z", "2026-06-10T02:00:00.123456789+14:00", "2026-06-10t02:00z", "2026-06-10 02:00+0530",
     "2026-06-10T25:00:00Z", "2026-06-10T02:00:00", "2026-06-10T02:00:00+99:99", "0001-01-01T00:00:00-23:59",
     "9999-12-31T23:59:59+00:00", "\x00", "\u202e", "\ufeff", "\u00a0", "🙂", "\U0010ffff", "<script>",
-    "' OR 1=1 --", "%00", "%2F", "../", "\\", "ext-0", "ext-1", "ext-2", "ext 0", "ORG#acme",
+    "' OR 1=1 --", "%00", "%2F", "../", "\\", "ext-mine0", "ext-mine1", "ext-theirs1", "ext 0", "ORG#acme",
+    "phone_call", "completed_task", "America/New_York", "Etc/GMT+5", "../../etc/passwd", "contacts",
 ]
 BIG_INTS = [0, -1, 1, 2**31, 2**53 + 1, 2**63, 2**64, -(2**63), 10**12 - 1, 10**12, 10**38, 10**39, 10**100]
 NUMBER_LITERALS = st.from_regex(r"\A-?(0|[1-9][0-9]{0,40})(\.[0-9]{1,40})?([eE][+-]?[0-9]{1,7})?\Z").map(Raw)
@@ -302,18 +301,14 @@ def json_values(extra: list[Any]) -> st.SearchStrategy[Any]:
     )
 
 
-def field_names(model: type[schemas.Body]) -> list[str]:
-    return sorted(model.model_fields) + sorted(model.READ_ONLY)
-
-
 def json_bodies(route: RouteSpec, w: World) -> st.SearchStrategy[str]:
     """Objects mixing the route's fields (and read-only ones) with random names and any values."""
-    collection = collection_of(route.path)
-    names = field_names(SCHEMAS[(route.method, collection)])
-    extra: list[Any] = [w.ids["donors"], int(w.ids["donors"])]
+    spec = route_spec(route)
+    names = list(spec.fields)
+    extra: list[Any] = [w.ids["log-donor"], int(w.ids["log-donor"]), w.ids["contact-log"]]
     keys = st.one_of(st.sampled_from(names), st.sampled_from(names), st.text(max_size=20))
     fuzzed = st.dictionaries(keys, json_values(extra), max_size=8)
-    valid = CREATE_BODIES[collection](w.ids) if route.method == "POST" else PATCH_BODIES[collection]
+    valid = spec.body(w.ids)
     near_valid = st.builds(lambda changes, drop: {**{k: v for k, v in valid.items() if k not in drop}, **changes},
                            st.dictionaries(st.sampled_from(names), json_values(extra), max_size=3),
                            st.sets(st.sampled_from(sorted(valid)), max_size=2))
@@ -350,6 +345,8 @@ CONTENT_TYPES = st.one_of(
         " application/json ", "application/json, text/plain", "application/problem+json", "application/merge-patch+json",
         "text/plain", "text/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
         "application/octet-stream", "image/png", "*/*", "", ";", "application/", "/", "\u00e9/\u00e9",
+        JSONAPI, "APPLICATION/VND.API+JSON", f"{JSONAPI}; charset=utf-8", f'{JSONAPI}; ext="x"',
+        f'{JSONAPI}; profile="https://example.com/p"', "application/vnd.api",
     ]),
     st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=40),
 )
@@ -377,8 +374,14 @@ IDEMPOTENCY_KEYS = st.one_of(
     st.builds(lambda ch, n: ch * n, st.characters(min_codepoint=0x10000, categories=["L", "S"]),  # 4 bytes each
               st.sampled_from([1, 64, 254, 255])),
 )
-ACCEPT = st.sampled_from(["application/json", "application/problem+json", "*/*", "text/html", "image/png",
-                          "application/octet-stream", ""])
+ACCEPT = st.one_of(
+    st.sampled_from(["application/json", "application/problem+json", "*/*", "text/html", "image/png",
+                     "application/octet-stream", "", JSONAPI, f"{JSONAPI}; charset=utf-8", f"{JSONAPI};q=0",
+                     f'{JSONAPI}; ext="x"', f'{JSONAPI}; profile="a b", */*;q=0.1', "application/*;q=0.5",
+                     f"{JSONAPI};q=", f'{JSONAPI}; profile="', f"{JSONAPI},", ",,", ";", "/", "text/html;q=1.0001",
+                     f"{JSONAPI};q=2", "*/*;q=0"]),
+    st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=60),
+)
 
 
 def optional_headers(**strategies: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, str]]:
@@ -398,12 +401,22 @@ RECORD_TEXT = st.one_of(
                      "1/activity", "?", "🙂", "\x00", "1" * 4301]),
     long_strings(3000).filter(bool),
 )
+SLOTS = st.integers(0, 3)
 RECORDS = st.one_of(
     st.tuples(st.just("live"), st.integers(0, 50)),
-    st.tuples(st.just("raw"), RECORD_TEXT),
+    st.tuples(st.just("raw"), RECORD_TEXT, SLOTS),
     st.tuples(st.just("encoded"), st.sampled_from(["%2F", "%20", "%00", "%E2%80%AE", "%", "%zz", "%C2%B2",
-                                                   "1%2F2", "%2e%2e"])),
+                                                   "1%2F2", "%2e%2e"]), SLOTS),
 )
+
+
+def route_spec(route: RouteSpec):
+    return face_of(route).route(route)
+
+
+def base_headers(route: RouteSpec) -> dict[str, str]:
+    """What the face's clients send with every request (JSON, or JSON:API for MPDX)."""
+    return {"Content-Type": "application/json", **face_of(route).headers}
 
 
 def request_bodies(route: RouteSpec, w: World) -> st.SearchStrategy[bytes | None]:
@@ -450,40 +463,41 @@ def fuzz(requests: Callable[[World], st.SearchStrategy[Req]], max_examples: int)
 # Each property varies one part of the request and keeps the others valid, so that one bug
 # (a path id that crashes, say) does not hide the others behind it.
 LIVE = st.tuples(st.just("live"), st.integers(0, 50))
-JSON = {"Content-Type": "application/json"}
 
 
 def test_json_bodies_never_5xx():
-    """Every POST/PATCH route: objects of real and random fields, any JSON values."""
+    """Every POST/PUT/PATCH route: objects of real and random fields, any JSON values."""
     fuzz(lambda w: st.one_of([
-        st.builds(Req, st.just(r.method), st.just(r.path), LIVE,
+        st.builds(Req, st.just(r.method), st.just(r), LIVE,
                   headers=optional_headers(**{"Content-Type": CONTENT_TYPES, "Accept": ACCEPT}).map(
-                      lambda h: {**JSON, **h}),
+                      lambda h, r=r: {**base_headers(r), **h}),
                   body=json_bodies(r, w).map(str.encode), scope=SCOPES)
         for r in BODY_ROUTES
-    ]), 220)
+    ]), 160)
 
 
 def test_raw_bodies_and_content_types_never_5xx():
     """Bytes that are not a JSON object (or not JSON, or deeply nested), any Content-Type or none."""
     fuzz(lambda w: st.one_of([
-        st.builds(Req, st.just(r.method), st.just(r.path), LIVE,
+        st.builds(Req, st.just(r.method), st.just(r), LIVE,
                   headers=optional_headers(**{"Content-Type": CONTENT_TYPES}),
                   body=st.one_of(RAW_BODIES, st.none()), scope=SCOPES)
         for r in BODY_ROUTES
-    ]), 200)
+    ]), 150)
 
 
 def query_strings(route: RouteSpec, w: World) -> st.SearchStrategy[str]:
-    known = list(LIST_PARAMS[route.path]) + ["limit", "cursor"]
+    known = list(route_spec(route).params)
     names = st.one_of(st.sampled_from(known), st.sampled_from(known), st.text(max_size=12),
-                      st.sampled_from(["LIMIT", "limit[]", "cursor ", "", "q", "email"]))
+                      st.sampled_from(["LIMIT", "limit[]", "cursor ", "", "q", "email", "filter[]", "filter[status",
+                                       "include", "page[size]", "Page", "limit", "page"]))
     values = st.one_of(
         st.text(max_size=40), st.just(""),
         st.sampled_from(["1", "25", "100", "101", "0", "-1", "1.5", "1e2", "²", "١٠١", "0" * 50 + "7",
                          "9" * 30, "PHONE", "EMAIL", "phone", "open", "closed", "name", "-name", "NAME",
-                         "Donor", "donor0@example.org", "DONOR1@EXAMPLE.ORG", "ext-0", "ext-1", "a#b", "#",
-                         w.ids["donors"], "ext-2", "null", "true"]),
+                         "Mine0", "mine0@example.org", "MINE1@EXAMPLE.ORG", "ext-mine0", "ext-theirs1", "a#b", "#",
+                         w.ids["log-donor"], "null", "true", "500", "501", "active", "hidden", "active,null",
+                         "Never Ask", ",", "acme", "acme-corp", "phone_call", "email", "%", "\x00"]),
         st.sampled_from(w.cursors),
         st.builds(lambda c, n: c[:n], st.sampled_from(w.cursors), st.integers(0, 80)),  # truncated cursors
         long_strings(3000), digit_runs(),
@@ -505,55 +519,56 @@ def query_strings(route: RouteSpec, w: World) -> st.SearchStrategy[str]:
 def test_list_query_strings_never_5xx():
     """Every GET list route: known and random parameters, any values, repeated, empty, cursors."""
     fuzz(lambda w: st.one_of([
-        st.builds(Req, st.just("GET"), st.just(r.path), LIVE, query_strings(r, w),
+        st.builds(Req, st.just("GET"), st.just(r), LIVE, query_strings(r, w),
                   scope=st.sampled_from(["READ", "READ", "WRITE"]))
         for r in LIST_ROUTES
     ]), 600)
 
 
 def test_path_ids_and_methods_never_5xx():
-    """Every {record} route with random ids (digits, huge, unicode digits, %2F, spaces, very long),
-    with its own method or any other (405)."""
+    """Every route with a path variable, with random ids (digits, huge, unicode digits, %2F,
+    spaces, very long) in one variable and live ones in the others, with its own method or any
+    other (405)."""
     def requests(w: World) -> st.SearchStrategy[Req]:
         def for_route(r: RouteSpec) -> st.SearchStrategy[Req]:
             method = st.one_of(st.just(r.method), st.just(r.method), st.sampled_from(HTTP_METHODS))
-            return st.builds(Req, method, st.just(r.path), RECORDS, headers=st.just(JSON),
+            return st.builds(Req, method, st.just(r), RECORDS, headers=st.just(base_headers(r)),
                              body=request_bodies(r, w), scope=SCOPES)
         return st.one_of([for_route(r) for r in ITEM_ROUTES])
 
-    fuzz(requests, 300)
+    fuzz(requests, 220)
 
 
 def valid_bodies(r: RouteSpec, w: World) -> st.SearchStrategy[bytes | None]:
-    collection = collection_of(r.path)
+    spec = route_spec(r)
     if r.method == "POST":
-        bodies = st.sampled_from([CREATE_BODIES[collection](w.ids),
-                                  {**CREATE_BODIES[collection](w.ids), "external_id": "dup-ext"}])
-    elif r.method == "PATCH":
-        bodies = st.sampled_from([PATCH_BODIES[collection], {}])
+        bodies = st.sampled_from([spec.body(w.ids), {**spec.body(w.ids), "external_id": "dup-ext"}])
+    elif r.method in ("PATCH", "PUT"):
+        bodies = st.sampled_from([spec.body(w.ids), {}])
     else:
         bodies = st.none()
     return bodies.map(lambda b: None if b is None else json.dumps(b).encode())
 
 
 def test_if_match_never_5xx():
-    """PATCH/DELETE on live records with valid bodies and any If-Match (an Idempotency-Key too,
-    sometimes, which these routes ignore)."""
+    """PUT/PATCH/DELETE on live records with valid bodies and any If-Match (an Idempotency-Key
+    too, sometimes, which these routes ignore)."""
     fuzz(lambda w: st.one_of([
-        st.builds(Req, st.just(r.method), st.just(r.path), LIVE,
-                  headers=st.builds(lambda m, rest: {**JSON, "If-Match": m, **rest}, IF_MATCH,
+        st.builds(Req, st.just(r.method), st.just(r), LIVE,
+                  headers=st.builds(lambda m, rest, r=r: {**base_headers(r), "If-Match": m, **rest}, IF_MATCH,
                                     optional_headers(**{"Idempotency-Key": IDEMPOTENCY_KEYS})),
                   body=valid_bodies(r, w), scope=SCOPES)
         for r in HEADER_ROUTES if r.method != "POST"
-    ]), 150)
+    ]), 110)
 
 
 def test_idempotency_key_never_5xx():
     """POST with valid bodies and any Idempotency-Key: keys collide across examples (same key,
     other body -> 422) and replay (same key, same body -> 201 again)."""
     fuzz(lambda w: st.one_of([
-        st.builds(Req, st.just(r.method), st.just(r.path), LIVE,
-                  headers=st.builds(lambda k, rest: {**JSON, "Idempotency-Key": k, **rest}, IDEMPOTENCY_KEYS,
+        st.builds(Req, st.just(r.method), st.just(r), LIVE,
+                  headers=st.builds(lambda k, rest, r=r: {**base_headers(r), "Idempotency-Key": k, **rest},
+                                    IDEMPOTENCY_KEYS,
                                     optional_headers(**{"If-Match": IF_MATCH})),
                   body=valid_bodies(r, w), scope=SCOPES)
         for r in HEADER_ROUTES if r.method == "POST"
@@ -570,10 +585,21 @@ def test_authorization_headers_never_5xx():
             HEADER_TEXT, HEADER_TEXT.map(lambda s: "Bearer " + s),
         )
         return st.one_of([
-            st.builds(Req, st.just(r.method), st.just(r.path), LIVE,
-                      headers=optional_headers(Authorization=auth_values).map(lambda h: {**JSON, **h}),
+            st.builds(Req, st.just(r.method), st.just(r), LIVE,
+                      headers=optional_headers(Authorization=auth_values).map(lambda h, r=r: {**base_headers(r), **h}),
                       body=request_bodies(r, w), scope=st.just("NONE"))
             for r in ROUTES
         ])
 
     fuzz(requests, 60)
+
+
+def test_media_types_never_5xx():
+    """Any Content-Type and Accept (JSON, JSON:API with parameters and q-values, garbage, none)
+    on every route, with any key or none: the face negotiates or refuses in its own shape."""
+    fuzz(lambda w: st.one_of([
+        st.builds(Req, st.just(r.method), st.just(r), LIVE,
+                  headers=optional_headers(**{"Content-Type": CONTENT_TYPES, "Accept": ACCEPT}),
+                  body=request_bodies(r, w), scope=st.sampled_from(["WRITE", "READ", "NONE"]))
+        for r in ROUTES
+    ]), 150)

@@ -1,0 +1,306 @@
+"""The contract every face keeps, and one description per face of how to call its routes.
+
+The tests in this package walk (face, route) pairs from `http.ROUTES`: authentication,
+scopes, tenancy, error shapes and fuzzing are written once and checked on every face.
+A face is described by a `Face`: for each of its routes, which record each path variable
+names and what a valid body is; how its errors and its successes look; what headers its
+clients send. `test_guard.py` fails when a route in ROUTES has no description here, or a
+face has none, so a new face (or route) cannot slip past the contract.
+
+Records live in one world per test module (`world`), built once: tests that must not
+change anything compare the whole table before and after (`table_state`), which is a
+stronger "nothing changed" than any face's view of it, and covers both organisations.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from tests.conftest import (  # noqa: I001  (sets the test environment before moto and the app load)
+    Api, Org, assert_problem, clean_account, make_org, new_donation, new_donor, new_log,
+)
+
+import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
+from chalicelib.faces.givebutter import schemas as givebutter_schemas
+from chalicelib.faces.http import ROUTES, RouteSpec
+from chalicelib.faces.mpdx import params as mpdx_params
+from chalicelib.faces.mpdx.media import JSONAPI
+from chalicelib.faces.together import schemas as together_schemas
+from chalicelib.store import dynamo
+from tests.test_givebutter import FIELDS as ACTIVITY_FIELDS
+from tests.test_givebutter import assert_givebutter_error
+from tests.test_mpdx import assert_jsonapi_error
+
+Records = dict[str, str]  # kind of record -> its id
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# The kinds of record a route can name. Each organisation's world has one of each:
+#   donor        a donor without history (deletable)
+#   log-donor    a donor with the contact log and the donation below
+#   contact-log  a contact log of log-donor (with an open follow-up)
+#   donation     a donation of log-donor
+KINDS = ("donor", "log-donor", "contact-log", "donation")
+
+
+# ---- the description of a face -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Route:
+    """How to call one route with a live record of the right organisation."""
+    ids: dict[str, str] = field(default_factory=dict)       # path variable -> kind of record it names
+    body: Callable[[Records], dict[str, Any]] | None = None  # a valid body (None: the route takes none)
+    params: tuple[str, ...] | None = None   # the query parameters it knows; None: it ignores the query
+    fields: tuple[str, ...] = ()            # body field names, read-only ones too (they seed the fuzzer)
+
+
+@dataclass(frozen=True)
+class Face:
+    name: str
+    routes: dict[tuple[str, str], Route]      # (method, path) -> how to call it
+    assert_error: Callable[[Any, int], dict]  # the face's error shape, whatever the status
+    error_fields: Callable[[dict], list[str]]  # what an error body names (fields, parameters)
+    error_message: Callable[[dict], str]      # what an error body says
+    assert_success: Callable[[Any], None]     # a 200/201 body in the face's shape
+    headers: dict[str, str] = field(default_factory=dict)  # what the face's clients send every time
+
+    def route(self, route: RouteSpec) -> Route:
+        return self.routes[(route.method, route.path)]
+
+    def path(self, route: RouteSpec, records: Records, **override: str) -> str:
+        spec = self.route(route)
+        values = {var: records[kind] for var, kind in spec.ids.items()}
+        return route.path.format(**{**values, **override})
+
+    def body(self, route: RouteSpec, records: Records) -> dict[str, Any] | None:
+        spec = self.route(route)
+        return spec.body(records) if spec.body else None
+
+
+def fields_of(model, read_only=()) -> tuple[str, ...]:
+    return tuple(sorted(model.model_fields)) + tuple(sorted(getattr(model, "READ_ONLY", read_only)))
+
+
+def _json_success(response) -> dict:
+    assert response.headers["Content-Type"] == "application/json", response.headers
+    body = json.loads(response.body)
+    assert isinstance(body, dict), body
+    assert not {"Code", "Message"} <= set(body), f"Chalice's default shape on a {response.status_code}: {body}"
+    return body
+
+
+def _givebutter_success(response) -> None:
+    body = _json_success(response)
+    activities = body["data"] if isinstance(body.get("data"), list) else [body]
+    for activity in activities:
+        assert set(activity) == ACTIVITY_FIELDS, activity
+
+
+def _jsonapi_success(response) -> None:
+    assert response.headers["Content-Type"] == JSONAPI, response.headers
+    assert set(json.loads(response.body)) <= {"data", "meta"}
+
+
+def _jsonapi_names(body: dict) -> list[str]:
+    return [next(iter(e["source"].values())) for e in body["errors"] if "source" in e]
+
+
+T = "/api/v1"
+_LOG_BODY = {"contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00.000Z", "notes": "created by a test"}
+TOGETHER = Face(
+    name="together",
+    routes={
+        ("GET", f"{T}/contact-logs"): Route(params=("donor_id", "method", "follow_up", "limit", "cursor")),
+        ("POST", f"{T}/contact-logs"): Route(body=lambda r: {"donor_id": r["log-donor"], **_LOG_BODY},
+                                             fields=fields_of(together_schemas.ContactLogCreate)),
+        ("GET", f"{T}/contact-logs/{{record}}"): Route(ids={"record": "contact-log"}),
+        ("PATCH", f"{T}/contact-logs/{{record}}"): Route(ids={"record": "contact-log"},
+                                                         body=lambda r: {"notes": "changed"},
+                                                         fields=fields_of(together_schemas.ContactLogPatch)),
+        ("DELETE", f"{T}/contact-logs/{{record}}"): Route(ids={"record": "contact-log"}),
+        ("GET", f"{T}/donors"): Route(params=("q", "email", "external_id", "sort", "limit", "cursor")),
+        ("POST", f"{T}/donors"): Route(body=lambda r: {"first_name": "New", "last_name": "Donor"},
+                                       fields=fields_of(together_schemas.DonorFields)),
+        ("GET", f"{T}/donors/{{record}}"): Route(ids={"record": "donor"}),
+        ("PATCH", f"{T}/donors/{{record}}"): Route(ids={"record": "donor"}, body=lambda r: {"first_name": "Changed"},
+                                                   fields=fields_of(together_schemas.DonorFields)),
+        ("DELETE", f"{T}/donors/{{record}}"): Route(ids={"record": "donor"}),
+        ("GET", f"{T}/donors/{{record}}/activity"): Route(ids={"record": "log-donor"}, params=("limit", "cursor")),
+        ("GET", f"{T}/donations"): Route(params=("donor_id", "limit", "cursor")),
+        ("POST", f"{T}/donations"): Route(body=lambda r: {"donor_id": r["log-donor"], "amount": "10.00",
+                                                          "received_at": "2026-06-01"},
+                                          fields=fields_of(together_schemas.DonationCreate)),
+        ("GET", f"{T}/donations/{{record}}"): Route(ids={"record": "donation"}),
+        ("PATCH", f"{T}/donations/{{record}}"): Route(ids={"record": "donation"}, body=lambda r: {"note": "changed"},
+                                                      fields=fields_of(together_schemas.DonationPatch)),
+        ("DELETE", f"{T}/donations/{{record}}"): Route(ids={"record": "donation"}),
+        ("GET", f"{T}/follow-ups"): Route(params=("window", "due_after", "due_before", "tz", "donor_id",
+                                                  "recorded_by_id", "limit", "cursor")),
+    },
+    assert_error=assert_problem,
+    error_fields=lambda body: [e["field"] for e in body["errors"]],
+    error_message=lambda body: body["detail"],
+    assert_success=_json_success,
+)
+
+G = "/v1/contacts/{contact}/activities"
+_ACTIVITY = {"contact": "log-donor", "activity": "contact-log"}
+_GB_FIELDS = fields_of(givebutter_schemas.ActivityCreate, givebutter_schemas.READ_ONLY) + ("timezone",)
+GIVEBUTTER = Face(
+    name="givebutter",
+    routes={
+        ("GET", G): Route(ids={"contact": "log-donor"}, params=("type", "page", "per_page")),
+        ("POST", G): Route(ids={"contact": "log-donor"}, body=lambda r: {"type": "email", "note": "created by a test"},
+                           fields=_GB_FIELDS),
+        ("GET", G + "/{activity}"): Route(ids=_ACTIVITY),
+        ("PUT", G + "/{activity}"): Route(ids=_ACTIVITY, body=lambda r: {"note": "changed"}, fields=_GB_FIELDS),
+        ("PATCH", G + "/{activity}"): Route(ids=_ACTIVITY, body=lambda r: {"note": "changed"}, fields=_GB_FIELDS),
+        ("DELETE", G + "/{activity}"): Route(ids=_ACTIVITY),
+    },
+    assert_error=assert_givebutter_error,
+    error_fields=lambda body: list(body["errors"]),
+    error_message=lambda body: body["message"],
+    assert_success=_givebutter_success,
+)
+
+M = "/api/v2/organizations/contacts"
+MPDX = Face(
+    name="mpdx",
+    routes={
+        ("GET", M): Route(params=mpdx_params.LIST_PARAMETERS),
+        ("GET", M + "/{record}"): Route(ids={"record": "donor"}, params=()),
+        ("DELETE", M + "/{record}"): Route(ids={"record": "donor"}, params=()),
+    },
+    assert_error=assert_jsonapi_error,
+    error_fields=_jsonapi_names,
+    error_message=lambda body: " ".join(e["detail"] for e in body["errors"]),
+    assert_success=_jsonapi_success,
+    headers={"Content-Type": JSONAPI, "Accept": JSONAPI},
+)
+
+FACES: dict[str, Face] = {face.name: face for face in (TOGETHER, GIVEBUTTER, MPDX)}
+
+
+# ---- what the tests walk ------------------------------------------------------------------------
+
+def face_of(route: RouteSpec) -> Face:
+    return FACES[route.face]
+
+
+def route_id(route: RouteSpec) -> str:
+    return f"{route.face} {route.method} {route.path}"
+
+
+def described(routes=ROUTES) -> list[RouteSpec]:
+    """The routes the faces describe (the guard fails on any other)."""
+    return [r for r in routes if r.face in FACES and (r.method, r.path) in FACES[r.face].routes]
+
+
+def served() -> dict[tuple[str, str], set[str]]:
+    """(face, path) -> the methods it serves."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for route in ROUTES:
+        out.setdefault((route.face, route.path), set()).add(route.method)
+    return out
+
+
+def send(api: Api, face: Face, method: str, path: str, org: Org | None = None, body: Any = None, *,
+         scope: str = "WRITE", headers: dict[str, str] | None = None, raw: str | None = None):
+    """A request as the face's clients send it (its headers), any header overridden."""
+    return api.call(method, path, org, body, scope=scope, headers={**face.headers, **(headers or {})}, raw=raw)
+
+
+ACME: Any = object()  # `call`'s default caller
+
+
+def call(w: World, route: RouteSpec, records: Records | None = None, org: Org | None = ACME, **kw):
+    """The route with a valid request for `records` (acme's by default), as `org` (acme by
+    default; None sends no key)."""
+    face = face_of(route)
+    records = w.mine if records is None else records
+    return send(w.api, face, route.method, face.path(route, records), w.acme if org is ACME else org,
+                face.body(route, records), **kw)
+
+
+# ---- the world ----------------------------------------------------------------------------------
+
+@dataclass
+class World:
+    api: Api
+    acme: Org
+    other: Org
+    mine: Records    # acme's records
+    theirs: Records  # other's records, with ids acme has not issued
+
+
+def seed(api: Api, org: Org, tag: str) -> Records:
+    donor = new_donor(api, org, first_name=tag.title(), last_name="Historied", external_id=f"ext-{tag}",
+                      email=f"{tag}@example.org")
+    log = new_log(api, org, donor["id"], notes=f"{tag}'s note", follow_up_at="2026-06-25T00:00:00Z")
+    gift = new_donation(api, org, donor["id"], note=f"{tag}'s gift")
+    bare = new_donor(api, org, first_name=tag.title(), last_name="Bare", status="Never Ask")
+    return {"log-donor": donor["id"], "contact-log": log["id"], "donation": gift["id"], "donor": bare["id"]}
+
+
+@contextmanager
+def built_world(sets: int = 1) -> Iterator[World]:
+    """A clean account, two organisations and a client. acme has `sets` records of each kind
+    (`mine` is the first); the other org has two sets, and `theirs` is its second, so that
+    its ids are ones acme has not issued (ids are per organisation)."""
+    from chalice.test import Client
+
+    from app import app
+
+    with clean_account(), Client(app) as client:
+        api = Api(client)
+        acme, other = make_org("acme"), make_org("acme-corp")
+        mine = [seed(api, acme, f"mine{n}") for n in range(sets)][0]
+        theirs = [seed(api, other, f"theirs{n}") for n in range(2)][1]
+        assert not set(theirs.items()) & set(mine.items()), (mine, theirs)
+        w = World(api, acme, other, mine, theirs)
+        warm_keys(w)
+        yield w
+
+
+def warm_keys(w: World) -> None:
+    """Every key verified and cached, so that a later request reaches the store only for its records."""
+    for org in (w.acme, w.other):
+        for scope in ("WRITE", "READ"):
+            assert w.api.get("/api/v1/donors?limit=1", org, scope=scope).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    """One world per module, for tests that change nothing (each proves it with `table_state`)."""
+    with built_world() as w:
+        yield w
+
+
+_OWN = itertools.count(1)
+
+
+@pytest.fixture
+def own(world) -> tuple[Org, Records]:
+    """An organisation of its own in the module's world, with one record of each kind, for a
+    test that changes data: the other tests' organisations stay as they were."""
+    org = make_org(f"own-{next(_OWN)}")
+    return org, seed(world.api, org, "own")
+
+
+def table_state() -> dict[tuple[str, str], dict]:
+    """Every item in the table, every organisation's: what "nothing changed" compares."""
+    import os
+
+    items, start = [], None
+    while True:
+        page = dynamo.client().scan(TableName=os.environ["TABLE_NAME"], **({"ExclusiveStartKey": start} if start else {}))
+        items += page["Items"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    return {(i["PK"]["S"], i["SK"]["S"]): i for i in items}
+
