@@ -93,8 +93,6 @@ def stored_state(api, org, donor_id) -> dict:
     }
 
 
-
-
 def member_key(org, **member) -> tuple[str, dict]:
     person = organisations.add_member(org.org, **{"first_name": "Ada", "last_name": "Lovelace",
                                                   "email": "ada@example.org", **member})
@@ -699,21 +697,6 @@ def test_field_messages_use_laravels_words(api, acme, donor):
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
-@pytest.mark.parametrize("raw, status", [
-    ("{bad json", 400),
-    ('{"type": "email",}', 400),
-    ("[]", 400),
-    ('"email"', 400),
-    ("null", 400),
-    ("", 400),
-    ("   ", 400),
-    ("[" * 5000, 400),
-    ('{"type": "email", "note": "\\ud800"}', 400),
-])
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=x", "application/xml"])
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
 def test_a_body_far_beyond_any_schema_gets_a_small_422(api, acme, donor, method):
     """A 6 MB body of unknown fields once drew a 35 MB 422; the error must not grow with the body."""
     existing = new_activity(api, acme, donor["id"])
@@ -750,6 +733,7 @@ def test_json_with_a_charset_is_accepted(api, acme, donor):
 
 # ---- keys, scopes, methods -------------------------------------------------------------
 
+
 def test_the_face_serves_the_documented_routes():
     assert {(r.method, r.path) for r in GIVEBUTTER_ROUTES} == {
         ("GET", "/v1/contacts/{contact}/activities"), ("POST", "/v1/contacts/{contact}/activities"),
@@ -760,18 +744,6 @@ def test_the_face_serves_the_documented_routes():
     }
 
 
-@pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-@pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-@pytest.mark.parametrize("authorization", [None, "Bearer dr_abcdefghij_" + "x" * 43, "Basic {key}", "{key}"])
-@pytest.mark.parametrize("route", [r for r in GIVEBUTTER_ROUTES if r.method != "GET"],
-                         ids=lambda r: f"{r.method} {r.path}")
-@pytest.mark.parametrize("path, method, allowed", [
-    ("/v1/contacts/{c}/activities", "PUT", "GET, HEAD, POST"),
-    ("/v1/contacts/{c}/activities", "DELETE", "GET, HEAD, POST"),
-    ("/v1/contacts/{c}/activities", "PATCH", "GET, HEAD, POST"),
-    ("/v1/contacts/{c}/activities/{a}", "POST", "DELETE, GET, HEAD, PATCH, PUT"),
-])
-@pytest.mark.parametrize("route", GIVEBUTTER_ROUTES, ids=lambda r: f"{r.method} {r.path}")
 # ---- nothing a client sends is a 5xx ---------------------------------------------------
 
 _json = st.recursive(
@@ -792,8 +764,7 @@ _field_values = st.fixed_dictionaries({}, optional={
 _fuzz = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@_fuzz
-@given(body=_field_values, method=st.sampled_from(["POST", "PUT", "PATCH"]))
-@_fuzz
-@given(params=st.dictionaries(st.sampled_from(["type", "page", "per_page", "x"]), _query_text, max_size=3),
-       contact=_query_text.filter(bool), activity=_query_text.filter(bool))
+_query_text = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126,
+                                             exclude_characters="#%&+=?/"), max_size=12)
+
+
