@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib.faces import http
-from chalicelib.faces.http import HTTP_METHODS, ROUTES
+from chalicelib.faces.http import ROUTES
 from chalicelib.store import dynamo
 from tests.conftest import (
     PATCH_BODIES, assert_problem, fill, new_donation, new_donor, new_log, request_for, route_id,

@@ -10,15 +10,13 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib import auth
 from chalicelib.domain import organisations
 from chalicelib.faces.http import ROUTES
-from chalicelib.store import dynamo
 from tests.conftest import dynamodb_calls, new_donation, new_donor, new_log
 
 LOGS = "/api/v1/contact-logs"

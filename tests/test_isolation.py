@@ -10,9 +10,7 @@ import pytest
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib.faces.http import ROUTES
-from tests.conftest import (
-    PATCH_BODIES, assert_problem, collection_of, new_donation, new_donor, new_log, route_id,
-)
+from tests.conftest import assert_problem, new_donation, new_donor, new_log
 
 # The Together face's routes; the walks over every face's routes are in tests/contract/.
 RECORD_ROUTES = [r for r in ROUTES if "{record}" in r.path and r.face == "together"]

@@ -6,7 +6,7 @@ import math
 import urllib.parse
 
 import pytest
-from botocore.exceptions import ClientError
+
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib.domain import donors

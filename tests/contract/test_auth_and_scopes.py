@@ -6,6 +6,8 @@ so the refusals are the key's doing, not the request's.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from chalicelib.faces.http import ROUTES
@@ -13,9 +15,6 @@ from tests.contract.conftest import WRITE_METHODS, call, described, face_of, rou
 
 ROUTES = described(ROUTES)
 FORGED = "dr_abcdefghij_" + "x" * 43  # a well-formed key no organisation has
-
-# The `http` branch adds `WWW-Authenticate: Bearer` to 401s; this base does not send it yet.
-# Once merged, assert it here (for every face) rather than in each face's tests.
 
 
 @pytest.mark.parametrize("authorization", [None, f"Bearer {FORGED}", "Bearer nope-nope-nope", "Basic {key}",
@@ -29,6 +28,11 @@ def test_no_or_bad_key_is_401_in_the_faces_shape_and_changes_nothing(world, rout
     face_of(route).assert_error(response, 401)
     assert world.acme.write_key not in response.body.decode(), "a failed authentication echoed the key"
     assert table_state() == before
+    # RFC 9110 11.6.1: a 401 names its scheme (RFC 6750's Bearer, with a realm).
+    challenge = response.headers["WWW-Authenticate"]
+    assert re.fullmatch(r'Bearer realm="[^"]+"(, error="invalid_token")?', challenge), challenge
+    if authorization is None or authorization.startswith("Bearer "):
+        assert ('error="invalid_token"' in challenge) is (authorization is not None)
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.method in WRITE_METHODS], ids=route_id)
