@@ -32,9 +32,9 @@ from chalicelib.faces.mpdx import params as mpdx_params
 from chalicelib.faces.mpdx.media import JSONAPI
 from chalicelib.faces.together import schemas as together_schemas
 from chalicelib.store import dynamo
-from tests.test_givebutter import FIELDS as ACTIVITY_FIELDS
-from tests.test_givebutter import assert_givebutter_error
-from tests.test_mpdx import assert_jsonapi_error
+from tests.givebutter.test_givebutter import FIELDS as ACTIVITY_FIELDS
+from tests.givebutter.test_givebutter import assert_givebutter_error
+from tests.mpdx.test_mpdx import assert_jsonapi_error
 
 Records = dict[str, str]  # kind of record -> its id
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -12,7 +12,7 @@ import pytest
 from chalicelib.faces.http import HTTP_METHODS, ROUTES
 from chalicelib.store import dynamo
 from tests.contract.conftest import call, described, face_of, route_id, send, served, table_state
-from tests.test_errors import _client_error, _FailingClient
+from tests.together.test_errors import _client_error, _FailingClient
 
 ROUTES = described(ROUTES)
 BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PUT", "PATCH")]

@@ -13,7 +13,7 @@ from chalicelib import auth, aws, config
 from chalicelib.domain import organisations
 from chalicelib.errors import ServiceUnavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PEPPER = "secret-pepper-from-secrets-manager-0123456789"
 
 

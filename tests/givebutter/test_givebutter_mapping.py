@@ -13,7 +13,7 @@ from chalicelib.domain import contact_logs, donors
 from chalicelib.errors import ValidationFailed
 from chalicelib.faces.givebutter import render
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "faces.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "faces.md"
 TYPE_METHODS = contact_logs.ACTIVITY_TYPE_METHODS
 METHOD_TYPES = contact_logs.METHOD_ACTIVITY_TYPES
 

@@ -18,7 +18,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The handler infra/ gives the sweep's Lambda instead of Chalice's `app.follow_up_sweep`
 # (infra.stack.SWEEP_HANDLER; tests/infra checks the template uses it).
 INFRA_SWEEP_HANDLER = "functions.sweep.handler"
