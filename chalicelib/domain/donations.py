@@ -41,23 +41,8 @@ def _checked(donation: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in checked.items() if v is not None}
 
 
-def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
-    donation = donors.with_donor_resolved(org, fields)
-    return lifecycle.create(org, DONATION, _checked(donation), idempotency=idempotency)
-
-
-def get(org: str, donation_id: int) -> dict[str, Any]:
-    return lifecycle.fetch(org, DONATION, donation_id)
-
-
-def update(org: str, donation_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
-    changes = donors.with_donor_resolved(org, changes)
-    return lifecycle.update(org, DONATION, donation_id,
-                            lambda old: _checked({**old, **changes}), expected_version)
-
-
-def delete(org: str, donation_id: int, expected_version: int | None) -> None:
-    lifecycle.delete(org, DONATION, donation_id, expected_version)
+_service = lifecycle.Service(DONATION, check=_checked, resolve=donors.with_donor_resolved)
+create, get, update, delete = _service.create, _service.get, _service.update, _service.delete
 
 
 def search(org: str, *, donor: Any = None, limit: int, cursor: str | None) -> Page:
