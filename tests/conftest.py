@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import botocore.loaders
 import pytest
 
 os.environ.update({
@@ -56,6 +57,29 @@ def clean_account():
             yield
         finally:
             _forget_caches()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shared_service_models():
+    """Speed only: a client made from a new boto3 Session (the tests' own `boto3.client(...)`
+    calls and moto's backends make them) parses its service's JSON model again, a tenth of a
+    second or more each. Parse each model file once per test process; they are only read."""
+    memo: dict[Any, Any] = {}
+
+    def shared(original):
+        def cached(self, *args, **kwargs):
+            key = (original.__name__, args, tuple(sorted(kwargs.items())))
+            if key not in memo:
+                memo[key] = original(self, *args, **kwargs)
+            return memo[key]
+        return cached
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.loaders.JSONFileLoader, "load_file",
+                      shared(botocore.loaders.JSONFileLoader.load_file))
+        for name in ("list_available_services", "determine_latest_version", "list_api_versions"):
+            patch.setattr(botocore.loaders.Loader, name, shared(getattr(botocore.loaders.Loader, name)))
+        yield
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from chalicelib.domain import follow_ups
 from chalicelib.store import context
 from functions import sweep as sweep_function
 from tests.conftest import new_log
-from tests.store.test_follow_up_sweep import (LEASE, MS, T0, create_channels, logs_due, shared_service_models,  # noqa: F401
+from tests.store.test_follow_up_sweep import (LEASE, MS, T0, create_channels, logs_due,  # noqa: F401
                                         stamp, stored, use_settings)
 
 SUMMARY_FIELDS = {"summary", "raised", "skipped", "failed", "remaining", "stopped_early", "now"}

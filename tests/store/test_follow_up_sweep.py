@@ -17,7 +17,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
-import botocore.loaders
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
@@ -35,28 +34,6 @@ MS = timedelta(milliseconds=1)
 
 
 # ---- helpers shared with the other follow-up test files -------------------------------
-
-@pytest.fixture(autouse=True, scope="module")
-def shared_service_models():
-    """Speed only: every client the code under test makes comes from a new boto3 Session,
-    which parses its service's JSON model again (a tenth of a second or more each, several
-    per test). Parse each file once per module; the parsed models are only read."""
-    memo: dict[Any, Any] = {}
-
-    def shared(original):
-        def cached(self, *args, **kwargs):
-            key = (original.__name__, args, tuple(sorted(kwargs.items())))
-            if key not in memo:
-                memo[key] = original(self, *args, **kwargs)
-            return memo[key]
-        return cached
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(botocore.loaders.JSONFileLoader, "load_file",
-                      shared(botocore.loaders.JSONFileLoader.load_file))
-        for name in ("list_available_services", "determine_latest_version", "list_api_versions"):
-            patch.setattr(botocore.loaders.Loader, name, shared(getattr(botocore.loaders.Loader, name)))
-        yield
 
 
 def at(text: str) -> datetime:

@@ -19,7 +19,7 @@ from chalicelib import auth
 from chalicelib.domain import follow_ups, organisations, timestamps
 from chalicelib.store import dynamo
 from tests.conftest import assert_problem, new_donor, new_log, walk
-from tests.store.test_follow_up_sweep import DynamoCalls, at, shared_service_models, stamp  # noqa: F401
+from tests.store.test_follow_up_sweep import DynamoCalls, at, stamp  # noqa: F401
 
 QUEUE = "/api/v1/follow-ups"
 LOGS = "/api/v1/contact-logs"
