@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from ..errors import Conflict
 from . import dynamo, keys, queries
 from .ids import IdAllocator
-from .queries import KeyRange, strip_keys
+from .queries import KeyRange
 
 ORG_ID_PATTERN = keys.ORG_ID_PATTERN
 _API_KEY_SK = "APIKEY"
@@ -72,10 +72,7 @@ class Directory:
     # ---- internals ---------------------------------------------------------------------
 
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        with dynamo.translated_errors():
-            response = dynamo.client().get_item(TableName=self.table, Key=dynamo.to_item({"PK": pk, "SK": sk}))
-        item = dynamo.from_item(response.get("Item"))
-        return strip_keys(item) if item else None
+        return queries.get(self.table, pk, sk)
 
     def _put_new(self, item: dict[str, Any]) -> None:
         try:

@@ -1,5 +1,5 @@
-"""Queries over the table or one of its indexes: a page at a time, or a whole partition's
-projection. `Records` (records.py) names what to read; this module reads it."""
+"""Reads of the table or one of its indexes: an item by its key, a page at a time, or a
+whole partition (or its projection). `Records` (records.py) names what to read; this module reads it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,6 +29,14 @@ EVERYTHING = KeyRange()
 
 def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in KEY_ATTRIBUTES}
+
+
+def get(table: str, pk: str, sk: str) -> dict[str, Any] | None:
+    """One item by its key, without its key attributes, or None: one GetItem."""
+    with dynamo.translated_errors():
+        response = dynamo.client().get_item(TableName=table, Key=dynamo.to_item({"PK": pk, "SK": sk}))
+    item = dynamo.from_item(response.get("Item"))
+    return strip_keys(item) if item else None
 
 
 def _key_condition(index: str | None, pk: str, key_range: KeyRange) -> tuple[str, dict[str, str], dict[str, Any]]:

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from ..errors import NotFound
-from . import dynamo, keys, queries
+from . import keys, queries
 from .filters import AnyOf, Eq, Filter, OneOf
 from .ids import IdAllocator
-from .queries import KeyRange, Page, strip_keys
+from .queries import KeyRange, Page
 from .schema import COLLECTIONS, LISTS, Kind, cascading_children, children_of
 from .writes import (MAX_TRANSACTION_ITEMS, Created, IdempotencyClaim, Rejected, UnitOfWork, explain,
                      guards_of, replay)
@@ -33,13 +33,7 @@ class Records:
 
     def get(self, org: str, kind: Kind, record_id: int) -> dict[str, Any] | None:
         """The record, live or soft-deleted, or None: one GetItem."""
-        with dynamo.translated_errors():
-            response = dynamo.client().get_item(
-                TableName=self.table,
-                Key=dynamo.to_item({"PK": keys.org_pk(org), "SK": keys.record_sk(kind.name, record_id)}),
-            )
-        item = dynamo.from_item(response.get("Item"))
-        return strip_keys(item) if item else None
+        return queries.get(self.table, keys.org_pk(org), keys.record_sk(kind.name, record_id))
 
     def live(self, org: str, kind: Kind, record_id: int) -> dict[str, Any]:
         """The live record, or NotFound in the kind's words."""
@@ -50,12 +44,7 @@ class Records:
 
     def holder(self, org: str, kind: Kind, field: str, value: str) -> int | None:
         """The id of the live record holding a unique value, or None: one GetItem."""
-        with dynamo.translated_errors():
-            response = dynamo.client().get_item(
-                TableName=self.table,
-                Key=dynamo.to_item({"PK": keys.org_pk(org), "SK": keys.unique_sk(kind.name, field, value)}),
-            )
-        guard = dynamo.from_item(response.get("Item"))
+        guard = queries.get(self.table, keys.org_pk(org), keys.unique_sk(kind.name, field, value))
         return int(guard["record_id"]) if guard else None
 
     def listed(self, org: str, kind: Kind, *, limit: int, cursor: str | None, newest_first: bool = False,
