@@ -142,10 +142,11 @@ class Records:
         return Created(created)
 
     def update(self, org: str, kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-        """Write what `new` changed of `old` if nobody changed the record since `old` was read."""
+        """Write what `new` changed of `old` if nobody changed the record since `old` was read;
+        the record as stored (with counters other writers moved meanwhile)."""
         with self.unit_of_work() as unit:
             unit.update(org, kind, old, new)
-        return new
+        return unit.written or new  # a transaction (a move, a guard) returns nothing: `new` then
 
     def delete(self, org: str, kind: Kind, old: dict[str, Any], deleted_at: str, *,
                condition: tuple[str, dict[str, Any]] | None = None) -> None:

@@ -84,6 +84,7 @@ class UnitOfWork:
     _checks: set[tuple[str, str, int]] = field(default_factory=set)
     _created: dict[tuple[str, str, int], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     _going: set[tuple[str, str, int]] = field(default_factory=set)
+    written: dict[str, Any] | None = None  # after a commit of one update: the record as stored
 
     def _add(self, role: str, operation: str, **body: Any) -> None:
         body["TableName"] = self.table
@@ -268,7 +269,11 @@ class UnitOfWork:
         if operation == "ConditionCheck":  # a check alone writes nothing: send it as a transaction
             dynamo.client().transact_write_items(TransactItems=self.operations)
             return
-        call = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}[operation]
+        if operation == "Update":  # the record as stored, counters others moved included
+            response = dynamo.client().update_item(**body, ReturnValues="ALL_NEW")
+            self.written = strip_keys(dynamo.from_item(response["Attributes"]))
+            return
+        call = {"Put": "put_item", "Delete": "delete_item"}[operation]
         getattr(dynamo.client(), call)(**body)
 
 

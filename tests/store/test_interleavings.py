@@ -64,6 +64,7 @@ def test_a_child_created_during_a_donor_patch_keeps_its_count_and_the_donor(api,
     updated = api.patch(f"{P}/donors/{donor_id}", acme, {"notes": "edited"})
 
     assert state["raced"] and updated.status_code == 200
+    assert updated.json == api.get(f"{P}/donors/{donor_id}", acme).json  # the response is what is stored
     donor = api.get(f"{P}/donors/{donor_id}", acme).json
     assert donor["notes"] == "edited"
     assert (donor["contact_log_count"], donor["donation_count"]) == \
