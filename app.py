@@ -5,11 +5,13 @@ import logging
 from chalice import Chalice
 
 from chalicelib.faces import http
+from chalicelib.observability import request_ids
 from chalicelib.faces.together import routes as together
 from chalicelib.faces.givebutter import routes as givebutter
 from chalicelib.faces.mpdx import routes as mpdx
 from functions import sweep
 
+request_ids.install()  # every log line of a request carries its id
 app = Chalice(app_name="donor-relations-api")
 app.log.setLevel(logging.INFO)
 logging.getLogger("donor_api").setLevel(logging.INFO)

@@ -45,6 +45,7 @@ from chalicelib.domain import contact_logs, donations, donors, follow_ups, organ
 from chalicelib.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed  # noqa: E402
 from chalicelib.domain.timestamps import format_timestamp, utcnow  # noqa: E402
 from chalicelib.faces.together import problems  # noqa: E402
+from chalicelib.observability import request_ids  # noqa: E402
 from chalicelib.store import table  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -389,7 +390,8 @@ def start_follow_up_sweep(stopping: threading.Event) -> None:
     def loop() -> None:
         while not stopping.is_set():
             try:
-                summary = follow_ups.sweep(on_raised=raised)
+                with request_ids.bound():  # its log lines carry this run's id
+                    summary = follow_ups.sweep(on_raised=raised)
                 if summary.raised or summary.failed or summary.remaining:
                     say(f"[sweep] raised {summary.raised}, skipped {summary.skipped}, "
                         f"failed {summary.failed}, remaining {summary.remaining}")
@@ -447,7 +449,10 @@ def banner(base_url: str, issued: list[IssuedKey], embedded: bool) -> None:
 def main() -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
-    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    request_ids.install()  # before any record: the format below prints every record's id
+    # Each log line starts with the id of its request (or sweep run; "-" outside both), as
+    # Lambda's own lines start with the invocation's id; a response's X-Request-Id finds them.
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(request_id)s\t%(message)s")
     for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, _stop_on_signal)

@@ -21,6 +21,8 @@ from chalice import Blueprint, Chalice, Response
 from chalice.app import ChaliceUnhandledError, Request
 
 from .. import auth
+from ..observability import request_ids
+from . import request_metrics
 from ..errors import (BadRequest, DomainError, FieldError, MethodNotAllowed, NotFound, ResponseTooLarge,
                       UnsupportedMediaType, ValidationFailed)
 
@@ -164,22 +166,40 @@ def error_middleware(fallback: Face) -> Callable[[Request, Callable[[Request], R
         started = time.monotonic()
         _principal.set(None)
         face = face_for(request) or fallback
-        try:
-            response = get_response(request)
-            response = _reshape_chalice_error(response, face, request)
-        except Escalated as escalated:
-            response = _render(escalated.error, face, request)
-        except Exception as exc:  # pragma: no cover - Chalice catches most before here
-            response = _render(exc, face, request)
-        if not _fits_lambda(response):
-            response = _render(ResponseTooLarge(
-                "The response would exceed 6 MB, AWS Lambda's limit; ask for a smaller page."), face, request)
-        if request.method == HEAD:  # GET's status and headers, never a body
-            response.body = ""
-        _log_request(request, response, started)
+        with request_ids.bound(our_request_id(request)) as request_id:
+            try:
+                response = get_response(request)
+                response = _reshape_chalice_error(response, face, request)
+            except Escalated as escalated:
+                response = _render(escalated.error, face, request)
+            except Exception as exc:  # pragma: no cover - Chalice catches most before here
+                response = _render(exc, face, request)
+            if not _fits_lambda(response):
+                response = _render(ResponseTooLarge(
+                    "The response would exceed 6 MB, AWS Lambda's limit; ask for a smaller page."), face, request)
+            if request.method == HEAD:  # GET's status and headers, never a body
+                response.body = ""
+            response.headers[REQUEST_ID_HEADER] = request_id
+            ms = round((time.monotonic() - started) * 1000, 1)
+            _log_request(request, response, ms, request_id)
+            _record_metrics(face, request, response, ms, request_id)
         return response
 
     return middleware
+
+
+REQUEST_ID_HEADER = "X-Request-Id"
+CLIENT_REQUEST_ID_MAX = 128
+
+
+def our_request_id(request: Request) -> str:
+    """The Lambda invocation's id (the runtime prints it on every log line it writes and on
+    START/END/REPORT; `chalice local` and chalice's test client make a uuid4 one), else API
+    Gateway's, else a fresh uuid4.
+    A client's X-Request-Id is never used as ours: it is logged as `client_request_id`."""
+    lambda_context = getattr(request, "lambda_context", None)
+    return (getattr(lambda_context, "aws_request_id", None) or request.context.get("requestId")
+            or request_ids.new())
 
 
 def _render(error: BaseException, face: Face, request: Request | None) -> Response:
@@ -215,18 +235,30 @@ def _reshape_chalice_error(response: Response, face: Face, request: Request | No
     return face.render_error(kind(message, headers=headers), request)
 
 
-def _log_request(request: Request | None, response: Response, started: float) -> None:
+def _log_request(request: Request, response: Response, ms: float, request_id: str) -> None:
     principal = _principal.get()
     log.info(json.dumps({
         "msg": "request",
-        "request_id": request.context.get("requestId") if request is not None else None,
-        "method": getattr(request, "method", None),
-        "path": getattr(request, "path", None),
+        "request_id": request_id,
+        "apigw_request_id": request.context.get("requestId"),
+        "client_request_id": (request.headers.get(REQUEST_ID_HEADER) or "")[:CLIENT_REQUEST_ID_MAX] or None,
+        "method": request.method,
+        "path": request.path,  # Chalice's path is the route's pattern, never ids or names
         "status": response.status_code,
         "key_id": principal.key_id if principal else None,  # never the key itself
         "org": principal.org if principal else None,
-        "ms": round((time.monotonic() - started) * 1000, 1),
+        "ms": ms,
     }))
+
+
+def _record_metrics(face: Face, request: Request, response: Response, ms: float, request_id: str) -> None:
+    principal = _principal.get()
+    try:
+        request_metrics.record(face.name, request.path, request.method,
+                               response.status_code, ms,
+                               {"request_id": request_id, "org": principal.org if principal else None})
+    except Exception:  # metrics must never cost the client its answer
+        log.exception("request metrics not written")
 
 
 # ---- request parsing -------------------------------------------------------------------

@@ -23,6 +23,9 @@ FORBIDDEN = {
     "config": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalice"),
     "aws": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalice"),
     "notify": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalice"),
+    # Request ids and metric documents: standard library only, for the API and the sweep alike.
+    "observability": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalicelib.auth",
+                      "chalice", "boto3", "botocore", "pydantic"),
     # API keys are a domain service: no HTTP framework there either.
     "auth": ("chalice", "chalicelib.faces"),
 }
