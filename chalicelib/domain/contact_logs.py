@@ -49,6 +49,13 @@ METHOD_ACTIVITY_TYPES = {
 _DONOR_READ_BATCH = 1000
 
 
+def creator_id(entry: dict[str, Any]) -> int | None:
+    """The team member behind the entry: the one who recorded it (`recorded_by_id`, set when a
+    person logs it, e.g. through a CRM's screens) or, for an entry created over the API, the
+    team member of the API key that created it (`created_by_id`; None for a key without one)."""
+    return entry.get("recorded_by_id") or entry.get("created_by_id")
+
+
 def activity_type(entry: dict[str, Any]) -> str:
     """The entry's activity type: its own, or its contact method's usual one."""
     own = entry.get("activity_type")

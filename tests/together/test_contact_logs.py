@@ -642,3 +642,20 @@ def test_donor_contact_log_count_follows_create_and_delete(api, acme, donor):
                                 "occurred_at": "2026-06-10T02:00:00Z"})
     assert bad.status_code == 422
     assert donor_counts(api, acme, donor["id"]) == 1
+
+
+def test_an_entry_created_over_the_api_records_nobody_even_with_a_members_key(api, acme, donor):
+    """The seed: "recorded_by_id — The user who logged it. Entries created over the API have
+    null here." The key's team member is kept as the entry's creator (Givebutter's created_by)."""
+    from chalicelib import auth
+    from chalicelib.domain import contact_logs, organisations
+
+    ada = organisations.add_member("acme", first_name="Ada", last_name="L", email="ada@acme.example")
+    key = auth.create_key("acme", auth.WRITE, label="Ada", team_member_id=ada["id"])[0]
+    response = api.post("/api/v1/contact-logs", None, {"donor_id": donor["id"], "contact_method": "PHONE",
+                                                       "occurred_at": "2026-06-10T02:00:00Z"},
+                        headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 201 and response.json["recorded_by_id"] is None
+    assert api.get(f"/api/v1/contact-logs/{response.json['id']}", acme).json["recorded_by_id"] is None
+    stored = contact_logs.get("acme", int(response.json["id"]))
+    assert contact_logs.creator_id(stored) == ada["id"] and "created_by_id" not in response.json

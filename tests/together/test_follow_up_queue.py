@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib import auth
-from chalicelib.domain import follow_ups, organisations, timestamps
+from chalicelib.domain import contact_logs, follow_ups, organisations, timestamps
 from chalicelib.store import dynamo
 from tests.conftest import assert_problem, new_donor, new_log, walk
 from tests.store.test_follow_up_sweep import DynamoCalls, at, stamp  # noqa: F401
@@ -305,17 +305,19 @@ def test_recorder_filter_and_counts_follow_it(api, acme, donor, frozen):
     ada = organisations.add_member("acme", first_name="Ada", last_name="L", email="ada@acme.example")
     bob = organisations.add_member("acme", first_name="Bob", last_name="M", email="bob@acme.example")
 
-    member_keys = {m["id"]: auth.create_key("acme", auth.WRITE, label=m["first_name"], team_member_id=m["id"])[0]
-                   for m in (ada, bob)}
+    ada_key = auth.create_key("acme", auth.WRITE, label="Ada", team_member_id=ada["id"])[0]
 
     def logged_by(member, due):
-        """An entry logged over the API with the member's key (or acme's own key for None)."""
-        headers = {"Authorization": f"Bearer {member_keys[member['id']]}"} if member else {}
-        response = api.post(LOGS, acme, {"donor_id": donor["id"], "contact_method": "PHONE",
-                                         "occurred_at": "2026-11-01T00:00:00.000Z", "follow_up_at": due},
-                            headers=headers)
+        """An entry a team member recorded (as a CRM's screens record it); None: one created
+        over the API, with Ada's key, which records nobody (the seed: null over the API)."""
+        fields = {"donor_id": int(donor["id"]), "contact_method": "PHONE",
+                  "occurred_at": "2026-11-01T00:00:00.000Z", "follow_up_at": due}
+        if member:
+            return contact_logs.create("acme", {**fields, "recorded_by_id": member["id"]}).record
+        response = api.post(LOGS, acme, {**fields, "donor_id": donor["id"]},
+                            headers={"Authorization": f"Bearer {ada_key}"})
         assert response.status_code == 201, response.body
-        assert response.json["recorded_by_id"] == (str(member["id"]) if member else None)
+        assert response.json["recorded_by_id"] is None
         return {**response.json, "id": int(response.json["id"])}
 
     a1 = logged_by(ada, "2026-11-20T00:00:00.000Z")

@@ -39,7 +39,7 @@ def activity(entry: dict[str, Any], member: dict[str, Any] | None = None) -> dic
         "occurred_at": entry["occurred_at"],
         "created_at": entry["created_at"],
         "updated_at": entry["updated_at"],
-        "created_by": created_by(entry.get("recorded_by_id"), member),
+        "created_by": created_by(contact_logs.creator_id(entry), member),
     }
 
 

@@ -83,7 +83,8 @@ def _base_url(call: Call) -> str:
 
 
 def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [render.activity(entry, organisations.known_member(call.org, entry.get("recorded_by_id"))) for entry in entries]
+    return [render.activity(entry, organisations.known_member(call.org, contact_logs.creator_id(entry)))
+            for entry in entries]
 
 
 # ---- views -----------------------------------------------------------------------------
@@ -116,7 +117,7 @@ def create_activity(call: Call, contact: str) -> Response:
     fields = schemas.ActivityCreate.parse(json_body(call.request))
     if fields.get("occurred_at") is None:
         fields["occurred_at"] = lifecycle.now()
-    fields = {**fields, "donor_id": donor_id, "recorded_by_id": call.principal.team_member_id}
+    fields = {**fields, "donor_id": donor_id, "created_by_id": call.principal.team_member_id}
     with _givebutter_terms(f"Contact {contact} not found."):
         created = contact_logs.create(call.org, fields).record
     location = f"{PREFIX}/contacts/{donor_id}/activities/{created['id']}"

@@ -78,7 +78,9 @@ class Resource:
     patch_schema: type[schemas.Body]
     render: Callable[[dict[str, Any]], dict[str, Any]]
     parse_id: Callable[[str, str], Any] = record_id
-    recorded_by: bool = False      # stamp the key's team member as `recorded_by_id` on create
+    # Stamp the key's team member as `created_by_id` on create. `recorded_by_id` stays null:
+    # the seed says "Entries created over the API have null here".
+    created_by: bool = False
 
 
 def declare(resource: Resource, list_params: tuple[str, ...],
@@ -94,8 +96,8 @@ def declare(resource: Resource, list_params: tuple[str, ...],
     def create_record(call: Call) -> Response:
         body = json_body(call.request)
         fields = resource.create_schema.parse(body)
-        if resource.recorded_by:
-            fields["recorded_by_id"] = call.principal.team_member_id
+        if resource.created_by:
+            fields["created_by_id"] = call.principal.team_member_id
         created = resource.service.create(call.org, fields, idempotency(call, collection, body))
         record = created.record
         headers = {**etag(record), "Location": f"{collection}/{record['id']}"}
@@ -164,7 +166,7 @@ def _donor_ref(raw: str, label: str) -> str:
 
 
 declare(Resource("/contact-logs", contact_logs.LABEL, contact_logs, schemas.ContactLogCreate,
-                 schemas.ContactLogPatch, render.contact_log, recorded_by=True),
+                 schemas.ContactLogPatch, render.contact_log, created_by=True),
         ("donor_id", "method", "follow_up"), _search_contact_logs)
 declare(Resource("/donors", donors.LABEL, donors, schemas.DonorFields, schemas.DonorFields,
                  render.donor, parse_id=_donor_ref),
