@@ -36,6 +36,7 @@ ASSETS = {
     "swagger-ui-bundle.js": JS,
     "swagger-ui-standalone-preset.js": JS,
     "swagger-ui.css": "text/css; charset=utf-8",
+    "index.css": "text/css; charset=utf-8",  # Swagger UI's page style (no body margin)
     "reference-page.js": JS,  # ours, below: the initializer (no inline script under the CSP)
 }
 ASSET_CACHE = "public, max-age=31536000, immutable"  # the page adds ?v=<bundle version> to bust it
@@ -68,6 +69,7 @@ PAGE = """\
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Donor-relations API reference</title>
 <link rel="stylesheet" href="docs/assets/swagger-ui.css?v={version}">
+<link rel="stylesheet" href="docs/assets/index.css?v={version}">
 <link rel="icon" href="data:,">
 </head>
 <body>

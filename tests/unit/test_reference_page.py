@@ -79,7 +79,7 @@ def test_an_unknown_query_parameter_is_a_400(client):
 def test_every_url_on_the_page_is_relative_and_served_here(client):
     html = get(client, "/docs").body.decode()
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert len(urls) == 5, urls
+    assert len(urls) == 6, urls
     assert 'href="data:,"' in html  # the icon: so the browser asks for no /favicon.ico
     for url in urls:
         if url == "data:,":
