@@ -57,6 +57,10 @@ def requests_for(output: str, path_prefix: str) -> list[str]:
     return re.findall(rf'"GET ({re.escape(path_prefix)}[^ "]*) HTTP/1\.1" (\d+)', output)
 
 
+def test_make_run_prints_the_page_address(server):
+    assert f"API docs:  {server.base}/docs " in server.output()
+
+
 @pytest.mark.parametrize("face", FACES)
 def test_the_page_renders_the_face_picker_and_asks_for_the_face_document(server, chromium, face):
     before = len(server.output())
