@@ -80,6 +80,12 @@ def test_the_page_renders_the_face_picker_and_asks_for_the_face_document(server,
     assert documents == [f"/openapi/{face}.json"], after[-3000:]
 
 
+# Once GET /openapi/{face}.json serves the documents (branch `openapi`), each face's page
+# must also show that face's operations: Swagger UI's `.opblock` elements, one per route of
+# the face in chalicelib.faces.http.ROUTES, each `opblock-summary-path` (data-path) the
+# route's path and its method the route's method; and no "Failed to load API definition".
+
+
 def test_the_page_keeps_a_screenshot_of_each_face(server, chromium):
     ARTIFACTS.mkdir(exist_ok=True)
     for face in FACES:
