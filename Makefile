@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # aws-cdk-lib is ~430 MB: only the infra tests and `make synth` need it, not `make run`.
 INFRA_STAMP := $(VENV)/.installed-infra
 
-.PHONY: install run test bench synth clean
+.PHONY: install run test bench synth clean chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ install: $(INFRA_STAMP)
 run: $(STAMP)
 	$(PY) -m tools.run_local
 
-test: $(INFRA_STAMP)
+# The docs page's browser test needs Chromium (Debian's package; nothing is downloaded otherwise).
+chromium:
+	tools/ensure_chromium
+
+test: $(INFRA_STAMP) chromium
 	$(PY) -m pytest -n 2
 
 bench: $(STAMP)

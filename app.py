@@ -4,7 +4,7 @@ import logging
 
 from chalice import Chalice
 
-from chalicelib.faces import http
+from chalicelib.faces import http, reference_page
 from chalicelib.observability import request_ids
 from chalicelib.faces.together import routes as together
 from chalicelib.faces.givebutter import routes as givebutter
@@ -18,6 +18,7 @@ logging.getLogger("donor_api").setLevel(logging.INFO)
 app.register_blueprint(together.blueprint)
 app.register_blueprint(givebutter.blueprint)
 app.register_blueprint(mpdx.blueprint)
+app.register_blueprint(reference_page.blueprint)  # GET /docs: public, no key
 http.add_method_fallbacks(app)
 app.register_middleware(http.error_middleware(fallback=together.FACE), "http")
 

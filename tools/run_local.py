@@ -418,6 +418,7 @@ def banner(base_url: str, issued: list[IssuedKey], embedded: bool) -> None:
     say("",
         "Donor-relations API (local)",
         f"  Base URL:  {base_url}",
+        f"  API docs:  {base_url}/docs   (Swagger UI, every face; ?face=together|givebutter|mpdx)",
         f"  DynamoDB:  {store}, table {settings().table_name}",
         "  API keys (set DEMO_WRITE_KEY, DEMO_READ_KEY, OTHER_WRITE_KEY to choose them):",
         *[f"    {k.org:<6} {k.scope:<5} {k.key}   (key id {k.key_id}; {k.origin})" for k in issued],
