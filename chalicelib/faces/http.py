@@ -58,7 +58,8 @@ class RouteSpec:
     `scope` None is a public route (no key). `params` are the query parameters the view
     accepts (`Call.query` refuses any other), `headers` the request headers it reads, `body`
     the pydantic model it parses the body with, `response` the model of its success body
-    (None: no body) answered with `status` and `response_headers`."""
+    (None: no body) answered with `status` and `response_headers`: the name of a model in the
+    face's `responses` module, imported only to build the document (a cold start skips it)."""
     face: str
     path: str
     method: str
@@ -69,7 +70,7 @@ class RouteSpec:
     path_params: tuple[Param, ...] = ()
     headers: tuple[Param, ...] = ()
     body: type | None = None
-    response: type | None = None
+    response: str | None = None
     status: int = 200
     response_headers: tuple[str, ...] = ()
 
@@ -110,7 +111,8 @@ class Face:
     title: str = ""
     media_type: str = "application/json"        # of its request and success bodies
     error_media_type: str = "application/json"
-    error_model: type | None = None              # the pydantic model of its error body
+    responses: str = ""                          # the module of its response models (imported lazily)
+    error_model: str = ""                        # the model of its error body, in `responses`
     errors: tuple[ErrorStatus, ...] = ()         # every error status it answers
 
 
@@ -163,7 +165,7 @@ class FaceRoutes:
 
     def route(self, path: str, method: str, scope: str | None, *, params: tuple[Param, ...] = (),
               path_params: tuple[Param, ...] = (), headers: tuple[Param, ...] = (), body: type | None = None,
-              response: type | None = None, status: int | None = None,
+              response: str | None = None, status: int | None = None,
               response_headers: tuple[str, ...] = ()) -> Callable:
         """Register `view` for `method` on `path`, needing a key of `scope` (None: public).
 

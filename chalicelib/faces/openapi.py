@@ -9,6 +9,7 @@ app.py does not import this module). `make docs` writes the same documents to do
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import re
 from functools import lru_cache
@@ -64,13 +65,16 @@ def render(face_name: str) -> str:
 def build(face_name: str) -> dict[str, Any]:
     face = FACES[face_name]
     routes = [r for r in ROUTES if r.face == face_name]
+    responses = importlib.import_module(face.responses)
     wanted: list[tuple[type, str]] = []
     for model, mode in ([(r.body, "validation") for r in routes]
-                        + [(r.response, "serialization") for r in routes]
-                        + [(face.error_model, "serialization")]):
+                        + [(getattr(responses, r.response), "serialization") for r in routes if r.response]
+                        + [(getattr(responses, face.error_model), "serialization")]):
         if model is not None and (model, mode) not in wanted:
             wanted.append((model, mode))
     refs, definitions = models_json_schema(wanted, ref_template=REF)
+    refs = {(model.__name__ if mode == "serialization" else model, mode): ref
+            for (model, mode), ref in refs.items()}
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         operations = paths.setdefault(route.path, {})

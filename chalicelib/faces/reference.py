@@ -13,14 +13,13 @@ from ..errors import NotFound
 from .givebutter import routes as _givebutter  # noqa: F401  (every face registered before the enum below)
 from .http import FACES, Call, Param, json_response
 from .mpdx import routes as _mpdx  # noqa: F401
-from .together import responses
 from .together import routes as together
 
 PATH = "/openapi/{document}"
 DOCUMENTS = tuple(f"{name}.json" for name in sorted(FACES))
 
 
-@together.routes.route(PATH, "GET", None, response=responses.OpenAPIDocument, path_params=(
+@together.routes.route(PATH, "GET", None, response="OpenAPIDocument", path_params=(
     Param("document", {"type": "string", "enum": list(DOCUMENTS)}, "`<face>.json`"),))
 def openapi_document(call: Call, document: str) -> Response:
     """The OpenAPI 3.1 document of one face; no key needed.

@@ -251,3 +251,15 @@ def test_a_refused_delete_answers_409_as_documented(world, own):
         response = send(world.api, face, "DELETE", path.format(record=records["log-donor"]), org)
         assert response.status_code == 409, response.body
         check(world, "DELETE", path, response)
+
+
+def test_a_cold_start_builds_no_document():
+    """app.py imports neither the generator nor the response models: the first request for a
+    document pays for them, no other request does."""
+    import subprocess
+    import sys
+
+    code = ("import sys, app; print(sorted(m for m in sys.modules if m == 'chalicelib.faces.openapi'"
+            " or m.endswith('.responses')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

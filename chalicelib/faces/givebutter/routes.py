@@ -16,7 +16,7 @@ from ...domain import contact_logs, lifecycle, organisations
 from ...errors import FieldError, NotFound, ValidationFailed
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, empty_response,
                     json_body, json_response, scoped, with_body, writes)
-from . import errors, render, responses, schemas
+from . import errors, render, schemas
 
 PREFIX = "/v1"
 COLLECTION = PREFIX + "/contacts/{contact}/activities"
@@ -27,7 +27,8 @@ def _with_body_or_query(route: RouteSpec) -> bool:  # a bad query value is a 422
     return with_body(route) or bool(route.params)
 
 
-FACE = Face("givebutter", errors.render, bearer_token, title="Givebutter", error_model=responses.Error, errors=(
+FACE = Face("givebutter", errors.render, bearer_token, title="Givebutter",
+            responses=f"{__package__}.responses", error_model="Error", errors=(
     ErrorStatus(400, "Malformed JSON, a body that is not an object, an unknown or repeated query parameter"),
     ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
     ErrorStatus(403, "A READ key on a write route", writes),
@@ -115,7 +116,7 @@ def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]
 # ---- views -----------------------------------------------------------------------------
 
 @routes.route(COLLECTION, "GET", auth.READ, params=LIST_PARAMS, path_params=(CONTACT,),
-              response=responses.ContactActivityPage)
+              response="ContactActivityPage")
 def list_activities(call: Call, contact: str) -> Response:
     """A contact's activities, newest first.
 
@@ -140,7 +141,7 @@ def list_activities(call: Call, contact: str) -> Response:
 
 
 @routes.route(COLLECTION, "POST", auth.WRITE, path_params=(CONTACT,), body=schemas.ActivityCreate,
-              response=responses.ContactActivity, response_headers=("Location",))
+              response="ContactActivity", response_headers=("Location",))
 def create_activity(call: Call, contact: str) -> Response:
     """Log an activity of the contact (a contact-log entry); `occurred_at` defaults to now."""
     donor_id = _path_id(contact, "Contact")
@@ -154,7 +155,7 @@ def create_activity(call: Call, contact: str) -> Response:
     return json_response(_rendered(call, [created])[0], 201, {"Location": location})
 
 
-@routes.route(ITEM, "GET", auth.READ, path_params=(CONTACT, ACTIVITY), response=responses.ContactActivity)
+@routes.route(ITEM, "GET", auth.READ, path_params=(CONTACT, ACTIVITY), response="ContactActivity")
 def get_activity(call: Call, contact: str, activity: str) -> Response:
     """One activity of the contact."""
     donor_id, entry_id = _path_id(contact, "Contact"), _path_id(activity, "Activity")
@@ -172,14 +173,14 @@ def _update(call: Call, contact: str, activity: str) -> Response:
 
 
 @routes.route(ITEM, "PUT", auth.WRITE, path_params=(CONTACT, ACTIVITY), body=schemas.ActivityUpdate,
-              response=responses.ContactActivity)
+              response="ContactActivity")
 def replace_activity(call: Call, contact: str, activity: str) -> Response:
     """Givebutter's documented update; like PATCH, it changes only the fields sent."""
     return _update(call, contact, activity)
 
 
 @routes.route(ITEM, "PATCH", auth.WRITE, path_params=(CONTACT, ACTIVITY), body=schemas.ActivityUpdate,
-              response=responses.ContactActivity)
+              response="ContactActivity")
 def patch_activity(call: Call, contact: str, activity: str) -> Response:
     """Change the fields sent of one activity."""
     return _update(call, contact, activity)

@@ -1,7 +1,8 @@
 """Response documents of the MPDX face (JSON:API) as pydantic models, for its OpenAPI document.
 
 They describe what routes.py, render.py and errors.py build (closed schemas, every field
-required: tests/contract/test_openapi.py validates real responses against them). Built lazily.
+required: tests/contract/test_openapi.py validates real responses against them). Imported only
+to build a document: routes name their models, so a cold start pays nothing.
 """
 from __future__ import annotations
 

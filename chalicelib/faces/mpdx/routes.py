@@ -12,12 +12,12 @@ from ...domain import donors, lifecycle
 from ...errors import Conflict, NotFound
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, bearer_token, empty_response, json_response, scoped,
                     writes)
-from . import errors, media, params, render, responses
+from . import errors, media, params, render
 
 PREFIX = "/api/v2/organizations"
 CONTACTS = PREFIX + "/contacts"
 FACE = Face("mpdx", errors.render, bearer_token, title="MPDX (JSON:API)", media_type=media.JSONAPI,
-            error_media_type=media.JSONAPI, error_model=responses.ErrorDocument, errors=(
+            error_media_type=media.JSONAPI, responses=f"{__package__}.responses", error_model="ErrorDocument", errors=(
     ErrorStatus(400, "An unknown or repeated query parameter, or a bad value (named in `source.parameter`)"),
     ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
     ErrorStatus(403, "A READ key on a write route", writes),
@@ -59,7 +59,7 @@ def _missing(contact: int) -> NotFound:
     return NotFound(f"Contact {contact} does not exist.")
 
 
-@routes.route(CONTACTS, "GET", auth.READ, params=params.LIST_PARAMS, response=responses.ContactList)
+@routes.route(CONTACTS, "GET", auth.READ, params=params.LIST_PARAMS, response="ContactList")
 def list_contacts(call: Call) -> Response:
     """The organisation's contacts, by name, a page at a time.
 
@@ -88,7 +88,7 @@ def list_contacts(call: Call) -> Response:
     })
 
 
-@routes.route(CONTACTS + "/{record}", "GET", auth.READ, path_params=(RECORD,), response=responses.ContactDocument)
+@routes.route(CONTACTS + "/{record}", "GET", auth.READ, path_params=(RECORD,), response="ContactDocument")
 def get_contact(call: Call, record: str) -> Response:
     """One contact."""
     negotiate(call)

@@ -4,7 +4,8 @@ Renderers (render.py, problems.py) build the bodies; these models only describe 
 `extra="forbid"` makes every schema closed, so a field a renderer emits that its model does
 not name fails tests/contract/test_openapi.py, which validates real responses of every
 route against the published document. Every field is required: renderers emit them all,
-`null` where there is no value. Built lazily (`defer_build`): a cold start pays nothing.
+`null` where there is no value. Imported only to build a document (routes name their models),
+so a cold start pays nothing.
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from ...domain import contact_logs, donations, donors, follow_ups, lifecycle, ti
 from ...errors import BadRequest, FieldError, NotFound
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, empty_response,
                     json_body, json_response, scoped, with_body, writes)
-from . import problems, render, responses, schemas
+from . import problems, render, schemas
 
 PREFIX = "/api/v1"
 
@@ -22,7 +22,7 @@ def _with_if_match(route: RouteSpec) -> bool:
 
 
 FACE = Face("together", problems.render, bearer_token, title="Together (native)",
-            error_media_type=problems.PROBLEM_JSON, error_model=responses.Problem, errors=(
+            responses=f"{__package__}.responses", error_media_type=problems.PROBLEM_JSON, error_model="Problem", errors=(
     ErrorStatus(400, "Malformed JSON, a body that is not an object, an unknown or repeated query parameter, "
                      "a bad `limit`, a cursor this list did not issue, a malformed `If-Match` or `Idempotency-Key`"),
     ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
@@ -112,8 +112,8 @@ class Resource:
     create_schema: type[schemas.Body]
     patch_schema: type[schemas.Body]
     render: Callable[[dict[str, Any]], dict[str, Any]]
-    model: type[responses.Model]   # what `render` answers
-    page: type[responses.Page]     # a page of them
+    model: str                     # what `render` answers (a model of "py")
+    page: str                      # a page of them
     parse_id: Callable[[str, str], Any] = record_id
     recorded_by: bool = False      # stamp the key's team member as `recorded_by_id` on create
 
@@ -222,13 +222,13 @@ def _enum(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 declare(Resource("/contact-logs", contact_logs.LABEL, contact_logs, schemas.ContactLogCreate,
-                 schemas.ContactLogPatch, render.contact_log, responses.ContactLog, responses.ContactLogPage,
+                 schemas.ContactLogPatch, render.contact_log, "ContactLog", "ContactLogPage",
                  recorded_by=True),
         (DONOR_REF, Param("method", _enum(contact_logs.METHODS), "One contact method"),
          Param("follow_up", _enum(("open",)), "`open`: only entries with a follow-up neither completed nor cleared")),
         _search_contact_logs)
 declare(Resource("/donors", donors.LABEL, donors, schemas.DonorFields, schemas.DonorFields,
-                 render.donor, responses.Donor, responses.DonorPage, parse_id=_donor_ref),
+                 render.donor, "Donor", "DonorPage", parse_id=_donor_ref),
         (Param("q", {"type": "string", "maxLength": SEARCH_MAX},
                "Text in the names, e-mail, external id, phone or notes (any case)"),
          Param("email", {"type": "string", "maxLength": schemas.EMAIL_MAX}, "An e-mail address, exactly"),
@@ -236,13 +236,13 @@ declare(Resource("/donors", donors.LABEL, donors, schemas.DonorFields, schemas.D
          Param("sort", _enum(("name", "-name")), "By sort_name, A to Z (default) or Z to A")),
         _search_donors)
 declare(Resource("/donations", donations.LABEL, donations, schemas.DonationCreate,
-                 schemas.DonationPatch, render.donation, responses.Donation, responses.DonationPage),
+                 schemas.DonationPatch, render.donation, "Donation", "DonationPage"),
         (DONOR_REF,), _search_donations)
 
 
 @routes.route(PREFIX + "/donors/{record}/activity", "GET", auth.READ, params=PAGE_PARAMS,
               path_params=(Param("record", {"type": "string"}, "The donor's id or external_id"),),
-              response=responses.ActivityPage)
+              response="ActivityPage")
 def donor_activity(call: Call, record: str) -> Response:
     """The donor's contact logs and donations merged, newest first (the app's Activity view)."""
     limit, cursor = page_params(call.query())
@@ -278,7 +278,7 @@ def _moment(params: dict[str, str], name: str, zone: Any) -> str | None:
         raise _invalid(name, str(exc)) from None
 
 
-@routes.route(PREFIX + "/follow-ups", "GET", auth.READ, params=QUEUE_PARAMS, response=responses.FollowUpQueue)
+@routes.route(PREFIX + "/follow-ups", "GET", auth.READ, params=QUEUE_PARAMS, response="FollowUpQueue")
 def follow_up_queue(call: Call) -> Response:
     """Open follow-ups across donors, by due time, with counts per window (docs/api.md)."""
     params = call.query()
