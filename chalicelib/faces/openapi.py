@@ -48,13 +48,14 @@ def faces() -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _document(face_name: str) -> str:
-    return json.dumps(build(face_name), sort_keys=True)
+def compact(face_name: str) -> str:
+    """The face's document as compact JSON, built once per process: what the route answers."""
+    return json.dumps(build(face_name), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def document(face_name: str) -> dict[str, Any]:
     """The face's document (a fresh copy of the cached one: callers may change it)."""
-    return json.loads(_document(face_name))
+    return json.loads(compact(face_name))
 
 
 def render(face_name: str) -> str:

@@ -11,7 +11,7 @@ from chalice import Response
 
 from ..errors import NotFound
 from .givebutter import routes as _givebutter  # noqa: F401  (every face registered before the enum below)
-from .http import FACES, Call, Param, json_response
+from .http import FACES, Call, Param
 from .mpdx import routes as _mpdx  # noqa: F401
 from .together import routes as together
 
@@ -31,4 +31,4 @@ def openapi_document(call: Call, document: str) -> Response:
         raise NotFound(f"There is no API reference {document[:100]!r}; use one of {', '.join(DOCUMENTS)}.")
     from . import openapi  # on the first request only: a cold start does not pay for it
 
-    return json_response(openapi.document(name))
+    return Response(body=openapi.compact(name), status_code=200, headers={"Content-Type": "application/json"})
