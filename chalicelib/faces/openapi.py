@@ -39,6 +39,8 @@ HEADERS: dict[str, dict[str, Any]] = {
     "Allow": {"description": "The methods the path serves (HEAD wherever GET is)", "schema": {"type": "string"}},
     "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}},
 }
+for _name, _header in HEADERS.items():  # sent on every response that names them, but a replay's mark
+    _header["required"] = _name != "Idempotent-Replayed"
 # Headers an error status always carries (errors.py).
 ERROR_HEADERS = {401: ("WWW-Authenticate",), 405: ("Allow",), 503: ("Retry-After",)}
 
