@@ -1,4 +1,5 @@
 # `make run` serves the API locally on an embedded DynamoDB; `make test` runs every test;
+# `make docs` writes each face's OpenAPI document to docs/openapi/;
 # `make synth` writes the CloudFormation templates of infra/deployments.json to infra/cdk.out.
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 # aws-cdk-lib is ~430 MB: only the infra tests and `make synth` need it, not `make run`.
 INFRA_STAMP := $(VENV)/.installed-infra
 
-.PHONY: install run test bench synth clean chromium
+.PHONY: install run test bench docs synth clean chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ test: $(INFRA_STAMP) chromium
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+docs: $(STAMP)
+	$(PY) -m tools.openapi_docs
 
 synth: $(INFRA_STAMP)
 	$(PY) infra/app.py

@@ -9,6 +9,7 @@ from chalicelib.observability import request_ids
 from chalicelib.faces.together import routes as together
 from chalicelib.faces.givebutter import routes as givebutter
 from chalicelib.faces.mpdx import routes as mpdx
+from chalicelib.faces import reference  # noqa: F401  (GET /openapi/{document}, on the Together blueprint)
 from functions import sweep
 
 request_ids.install()  # every log line of a request carries its id

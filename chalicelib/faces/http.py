@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Protocol
 
@@ -43,18 +43,77 @@ class ErrorShape(Protocol):
 
 
 @dataclass(frozen=True)
-class Face:
+class Param:
+    """A query, path or header parameter of a route: what `query` accepts, and what the
+    OpenAPI document says of it (`schema` is JSON Schema: type, enum, limits, format)."""
     name: str
-    render_error: ErrorShape
-    credentials: Callable[[Request], str | None]
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "string"}, hash=False)
+    description: str = ""
 
 
 @dataclass(frozen=True)
 class RouteSpec:
+    """One declared route: how it is served (scope) and what its reference document says.
+
+    `scope` None is a public route (no key). `params` are the query parameters the view
+    accepts (`Call.query` refuses any other), `headers` the request headers it reads, `body`
+    the pydantic model it parses the body with, `response` the model of its success body
+    (None: no body) answered with `status` and `response_headers`: the name of a model in the
+    face's `responses` module, imported only to build the document (a cold start skips it)."""
     face: str
     path: str
     method: str
-    scope: str
+    scope: str | None
+    view: str = ""
+    doc: str = ""
+    params: tuple[Param, ...] = ()
+    path_params: tuple[Param, ...] = ()
+    headers: tuple[Param, ...] = ()
+    body: type | None = None
+    response: str | None = None
+    status: int = 200
+    response_headers: tuple[str, ...] = ()
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+
+def always(route: RouteSpec) -> bool:
+    return True
+
+
+def scoped(route: RouteSpec) -> bool:
+    return route.scope is not None
+
+
+def writes(route: RouteSpec) -> bool:
+    return route.scope == auth.WRITE
+
+
+def with_body(route: RouteSpec) -> bool:
+    return route.body is not None
+
+
+@dataclass(frozen=True)
+class ErrorStatus:
+    """A status the face answers in its error shape, and which routes can answer it."""
+    status: int
+    description: str
+    applies: Callable[[RouteSpec], bool] = always
+
+
+@dataclass(frozen=True)
+class Face:
+    name: str
+    render_error: ErrorShape
+    credentials: Callable[[Request], str | None]
+    title: str = ""
+    media_type: str = "application/json"        # of its request and success bodies
+    error_media_type: str = "application/json"
+    responses: str = ""                          # the module of its response models (imported lazily)
+    error_model: str = ""                        # the model of its error body, in `responses`
+    errors: tuple[ErrorStatus, ...] = ()         # every error status it answers
 
 
 # Every route the faces declare, with its scope: tests walk this so no route escapes.
@@ -63,6 +122,7 @@ ROUTES: list[RouteSpec] = []
 # which the contract suite walks as scoped routes; listed here so 405s name what they serve.
 PUBLIC = "public"
 PUBLIC_ROUTES: list[RouteSpec] = []
+FACES: dict[str, Face] = {}
 _FACE_OF_PATH: dict[str, Face] = {}
 
 
@@ -78,11 +138,16 @@ class Escalated(ChaliceUnhandledError):
 class Call:
     """What a view gets: the request, who is calling, and the parsed parts it needs."""
     request: Request
-    principal: auth.Principal
+    principal: auth.Principal | None
+    route: RouteSpec | None = None
 
     @property
     def org(self) -> str:
         return self.principal.org
+
+    def query(self) -> dict[str, str]:
+        """The query parameters, each one the route declares (an unknown one is a 400)."""
+        return query(self.request, self.route.param_names if self.route else ())
 
     def header(self, name: str) -> str | None:
         return self.request.headers.get(name)
@@ -100,16 +165,32 @@ class FaceRoutes:
     def __init__(self, face: Face) -> None:
         self.face = face
         self.blueprint = Blueprint(f"chalicelib.faces.{face.name}")
+        FACES[face.name] = face
 
-    def route(self, path: str, method: str, scope: str) -> Callable:
+    def route(self, path: str, method: str, scope: str | None, *, params: tuple[Param, ...] = (),
+              path_params: tuple[Param, ...] = (), headers: tuple[Param, ...] = (), body: type | None = None,
+              response: str | None = None, status: int | None = None,
+              response_headers: tuple[str, ...] = ()) -> Callable:
+        """Register `view` for `method` on `path`, needing a key of `scope` (None: public).
+
+        The rest declares what the view reads and answers (see RouteSpec); the OpenAPI
+        document of the face is generated from these declarations and the view's docstring."""
         def register(view: Callable[..., Response]) -> Callable[..., Response]:
-            def handler(**params: str) -> Response:
+            spec = RouteSpec(self.face.name, path, method, scope, view=view.__name__,
+                             doc=(view.__doc__ or "").strip(), params=params, path_params=path_params,
+                             headers=headers, body=body, response=response,
+                             status=status or {"POST": 201, "DELETE": 204}.get(method, 200),
+                             response_headers=response_headers)
+
+            def handler(**values: str) -> Response:
                 request = self.blueprint.current_request
                 try:
-                    principal = auth.authenticate(self.face.credentials(request))
-                    _principal.set(principal)
-                    principal.require(scope)
-                    return view(Call(request, principal), **params)
+                    principal = None
+                    if scope is not None:
+                        principal = auth.authenticate(self.face.credentials(request))
+                        _principal.set(principal)
+                        principal.require(scope)
+                    return view(Call(request, principal, spec), **values)
                 except Exception as exc:  # every error leaves in the face's own shape
                     raise Escalated(exc) from exc
 
@@ -117,7 +198,7 @@ class FaceRoutes:
             # Any media type reaches the view: body parsers check it and answer in the face's shape.
             methods = [method, HEAD] if method == "GET" else [method]
             self.blueprint.route(path, methods=methods, content_types=["*/*"])(handler)
-            ROUTES.append(RouteSpec(self.face.name, path, method, scope))
+            ROUTES.append(spec)
             _FACE_OF_PATH[path] = self.face
             return view
 
@@ -322,7 +403,8 @@ def _require_few_members(body: dict[str, Any]) -> None:
 
 
 def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
-    """Query parameters, each at most once; an unknown one is named in a 400."""
+    """Query parameters, each at most once; an unknown one is named in a 400.
+    Views call `Call.query`, which allows exactly the parameters their route declares."""
     params = request.query_params or {}
     out: dict[str, str] = {}
     for name in params:

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from chalicelib.faces.http import ROUTES
-from tests.contract.conftest import FACES, KINDS, face_of, route_id
+from tests.contract.conftest import FACES, KINDS, PUBLIC, SCOPED, face_of, route_id
 
 VARIABLE = re.compile(r"^\{(\w+)\}$")
 
@@ -21,15 +21,20 @@ def test_every_face_in_routes_is_described():
     assert faces <= set(FACES), f"faces without a contract description: {sorted(faces - set(FACES))}"
 
 
+def test_public_routes_are_exactly_the_ones_named():
+    """A route without a scope skips authentication: each is named in conftest.PUBLIC on purpose."""
+    assert {(r.face, r.method, r.path) for r in ROUTES if r.scope is None} == PUBLIC
+
+
 @pytest.mark.parametrize("face", sorted({r.face for r in ROUTES}))
 def test_every_route_of_the_face_is_described_and_nothing_else(face):
-    registered = {(r.method, r.path) for r in ROUTES if r.face == face}
+    registered = {(r.method, r.path) for r in SCOPED if r.face == face}
     described = set(FACES[face].routes)
     assert registered - described == set(), "routes the contract suite cannot call: add them to conftest.FACES"
     assert described - registered == set(), "described routes the face does not register"
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+@pytest.mark.parametrize("route", SCOPED, ids=route_id)
 def test_every_route_description_can_build_a_request(route):
     spec = face_of(route).route(route)
     variables = set(re.findall(r"\{(\w+)\}", route.path))

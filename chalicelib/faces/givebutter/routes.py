@@ -14,18 +14,45 @@ from chalice import Response
 from ... import auth
 from ...domain import contact_logs, lifecycle, organisations
 from ...errors import FieldError, NotFound, ValidationFailed
-from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_body, json_response, query
+from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, empty_response,
+                    json_body, json_response, scoped, with_body, writes)
 from . import errors, render, schemas
 
 PREFIX = "/v1"
 COLLECTION = PREFIX + "/contacts/{contact}/activities"
 ITEM = COLLECTION + "/{activity}"
-FACE = Face("givebutter", errors.render, bearer_token)
+
+
+def _with_body_or_query(route: RouteSpec) -> bool:  # a bad query value is a 422 here, as in Laravel
+    return with_body(route) or bool(route.params)
+
+
+FACE = Face("givebutter", errors.render, bearer_token, title="Givebutter",
+            responses=f"{__package__}.responses", error_model="Error", errors=(
+    ErrorStatus(400, "Malformed JSON, a body that is not an object, an unknown or repeated query parameter"),
+    ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
+    ErrorStatus(403, "A READ key on a write route", writes),
+    ErrorStatus(404, "No such contact or activity in your organisation"),
+    ErrorStatus(405, "A method the path does not serve; `Allow` lists those it does"),
+    ErrorStatus(415, "A body that is not `application/json` in UTF-8, or sent without a `Content-Type`", with_body),
+    ErrorStatus(422, "Invalid fields or query values, each named in `errors`", _with_body_or_query),
+    ErrorStatus(500, "An unexpected error (logged); a response beyond AWS Lambda's 6 MB"),
+    ErrorStatus(503, "The data store is throttling or unreachable, or write contention; retry after "
+                     "`Retry-After`", scoped),
+))
 routes = FaceRoutes(FACE)
 blueprint = routes.blueprint
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+CONTACT = Param("contact", {"type": "string"}, "The contact's (donor's) id")
+ACTIVITY = Param("activity", {"type": "string"}, "The activity's (contact-log entry's) id")
+LIST_PARAMS = (
+    Param("type", {"type": "string", "enum": list(contact_logs.ACTIVITY_TYPES)}, "Only activities of this type"),
+    Param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1"),
+    Param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+          "Page size"),
+)
 
 
 # ---- request helpers -------------------------------------------------------------------
@@ -89,10 +116,13 @@ def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 # ---- views -----------------------------------------------------------------------------
 
-@routes.route(COLLECTION, "GET", auth.READ)
+@routes.route(COLLECTION, "GET", auth.READ, params=LIST_PARAMS, path_params=(CONTACT,),
+              response="ContactActivityPage")
 def list_activities(call: Call, contact: str) -> Response:
-    """Newest first; `type` filters; `page`/`per_page` as Laravel pages (exact `total`)."""
-    params = query(call.request, ("type", "page", "per_page"))
+    """A contact's activities, newest first.
+
+    `type` filters; `page`/`per_page` as Laravel pages (exact `total`)."""
+    params = call.query()
     wanted = params.get("type")
     if wanted is not None and wanted not in contact_logs.ACTIVITY_TYPES:
         raise ValidationFailed.on("type", f"The selected type is invalid; use one of "
@@ -111,8 +141,10 @@ def list_activities(call: Call, contact: str) -> Response:
                                           _base_url(call), keep))
 
 
-@routes.route(COLLECTION, "POST", auth.WRITE)
+@routes.route(COLLECTION, "POST", auth.WRITE, path_params=(CONTACT,), body=schemas.ActivityCreate,
+              response="ContactActivity", response_headers=("Location",))
 def create_activity(call: Call, contact: str) -> Response:
+    """Log an activity of the contact (a contact-log entry); `occurred_at` defaults to now."""
     donor_id = _path_id(contact, "Contact")
     fields = schemas.ActivityCreate.parse(json_body(call.request))
     if fields.get("occurred_at") is None:
@@ -124,8 +156,9 @@ def create_activity(call: Call, contact: str) -> Response:
     return json_response(_rendered(call, [created])[0], 201, {"Location": location})
 
 
-@routes.route(ITEM, "GET", auth.READ)
+@routes.route(ITEM, "GET", auth.READ, path_params=(CONTACT, ACTIVITY), response="ContactActivity")
 def get_activity(call: Call, contact: str, activity: str) -> Response:
+    """One activity of the contact."""
     donor_id, entry_id = _path_id(contact, "Contact"), _path_id(activity, "Activity")
     with _givebutter_terms(f"Activity {activity} not found."):
         entry = contact_logs.get(call.org, entry_id, donor_id=donor_id)
@@ -140,19 +173,23 @@ def _update(call: Call, contact: str, activity: str) -> Response:
     return json_response(_rendered(call, [entry])[0])
 
 
-@routes.route(ITEM, "PUT", auth.WRITE)
+@routes.route(ITEM, "PUT", auth.WRITE, path_params=(CONTACT, ACTIVITY), body=schemas.ActivityUpdate,
+              response="ContactActivity")
 def replace_activity(call: Call, contact: str, activity: str) -> Response:
     """Givebutter's documented update; like PATCH, it changes only the fields sent."""
     return _update(call, contact, activity)
 
 
-@routes.route(ITEM, "PATCH", auth.WRITE)
+@routes.route(ITEM, "PATCH", auth.WRITE, path_params=(CONTACT, ACTIVITY), body=schemas.ActivityUpdate,
+              response="ContactActivity")
 def patch_activity(call: Call, contact: str, activity: str) -> Response:
+    """Change the fields sent of one activity."""
     return _update(call, contact, activity)
 
 
-@routes.route(ITEM, "DELETE", auth.WRITE)
+@routes.route(ITEM, "DELETE", auth.WRITE, path_params=(CONTACT, ACTIVITY))
 def delete_activity(call: Call, contact: str, activity: str) -> Response:
+    """Delete one activity; deleting it again answers 204 too."""
     donor_id, entry_id = _path_id(contact, "Contact"), _path_id(activity, "Activity")
     with _givebutter_terms(f"Activity {activity} not found."):
         contact_logs.delete(call.org, entry_id, None, donor_id=donor_id)

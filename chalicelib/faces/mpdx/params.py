@@ -14,6 +14,7 @@ from chalice.app import Request
 
 from ...domain import donors, lifecycle
 from ...errors import BadRequest
+from ..http import Param
 from .errors import Parameter
 
 PER_PAGE_DEFAULT = 25
@@ -25,7 +26,21 @@ ORGANIZATION_IDS_MAX = 1000  # characters of filter[organization_id]
 SORTS = ("name", "-name")
 PSEUDO_STATUSES = ("active", "hidden", "null")
 FILTERS = ("status", "wildcard_search", "organization_id")
-LIST_PARAMETERS = ("page", "per_page", "sort", *(f"filter[{f}]" for f in FILTERS))
+# What the list accepts, and what its OpenAPI document says of each parameter.
+LIST_PARAMS = (
+    Param("page", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}, "Page number, from 1"),
+    Param("per_page", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": PER_PAGE_DEFAULT},
+          "Page size"),
+    Param("sort", {"type": "string", "enum": list(SORTS)}, "By name, A to Z or Z to A (absent: by name)"),
+    Param("filter[status]", {"type": "string"},
+          "Comma-separated: statuses (exact spelling), `active`, `hidden` or `null` (no status): "
+          + ", ".join(PSEUDO_STATUSES + donors.STATUSES)),
+    Param("filter[wildcard_search]", {"type": "string", "maxLength": SEARCH_MAX},
+          "Text in the name, e-mail, phone, notes or external id (any case)"),
+    Param("filter[organization_id]", {"type": "string", "maxLength": ORGANIZATION_IDS_MAX},
+          "Comma-separated organisation ids; only yours has contacts"),
+)
+LIST_PARAMETERS = tuple(p.name for p in LIST_PARAMS)
 
 
 @dataclass

@@ -10,14 +10,31 @@ from chalice import Response
 from ... import auth
 from ...domain import donors, lifecycle
 from ...errors import Conflict, NotFound
-from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_response
+from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, bearer_token, empty_response, json_response, scoped,
+                    writes)
 from . import errors, media, params, render
 
 PREFIX = "/api/v2/organizations"
 CONTACTS = PREFIX + "/contacts"
-FACE = Face("mpdx", errors.render, bearer_token)
+FACE = Face("mpdx", errors.render, bearer_token, title="MPDX (JSON:API)", media_type=media.JSONAPI,
+            error_media_type=media.JSONAPI, responses=f"{__package__}.responses", error_model="ErrorDocument", errors=(
+    ErrorStatus(400, "An unknown or repeated query parameter, or a bad value (named in `source.parameter`)"),
+    ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
+    ErrorStatus(403, "A READ key on a write route", writes),
+    ErrorStatus(404, "No such contact in your organisation"),
+    ErrorStatus(405, "A method the path does not serve; `Allow` lists those it does"),
+    ErrorStatus(406, "An `Accept` that does not allow plain application/vnd.api+json", scoped),
+    ErrorStatus(409, "Deleting a contact whose allow_deletion is false", writes),
+    ErrorStatus(415, "A body not sent as application/vnd.api+json, or that type with a parameter other "
+                     "than `profile`", scoped),
+    ErrorStatus(500, "An unexpected error (logged); a response beyond AWS Lambda's 6 MB"),
+    ErrorStatus(503, "The data store is throttling or unreachable, or write contention; retry after "
+                     "`Retry-After`", scoped),
+))
 routes = FaceRoutes(FACE)
 blueprint = routes.blueprint
+RECORD = Param("record", {"type": "string", "pattern": "^[1-9][0-9]*$"},
+               "The contact's (donor's) id; any other spelling is 404")
 
 
 def document(body: dict) -> Response:
@@ -42,9 +59,11 @@ def _missing(contact: int) -> NotFound:
     return NotFound(f"Contact {contact} does not exist.")
 
 
-@routes.route(CONTACTS, "GET", auth.READ)
+@routes.route(CONTACTS, "GET", auth.READ, params=params.LIST_PARAMS, response="ContactList")
 def list_contacts(call: Call) -> Response:
-    """Every matching donor is read (exact total_count) and the page is cut in memory."""
+    """The organisation's contacts, by name, a page at a time.
+
+    Every matching donor is read (exact total_count) and the page is cut in memory."""
     negotiate(call)
     query = params.list_query(call.request)
     if query.organizations is not None and call.org not in query.organizations:
@@ -69,10 +88,11 @@ def list_contacts(call: Call) -> Response:
     })
 
 
-@routes.route(CONTACTS + "/{record}", "GET", auth.READ)
+@routes.route(CONTACTS + "/{record}", "GET", auth.READ, path_params=(RECORD,), response="ContactDocument")
 def get_contact(call: Call, record: str) -> Response:
+    """One contact."""
     negotiate(call)
-    params.single_values(call.request, ())
+    params.single_values(call.request, call.route.param_names)
     contact = contact_id(record)
     try:
         donor = donors.get(call.org, contact)
@@ -81,12 +101,14 @@ def get_contact(call: Call, record: str) -> Response:
     return document({"data": render.contact(donor, call.org)})
 
 
-@routes.route(CONTACTS + "/{record}", "DELETE", auth.WRITE)
+@routes.route(CONTACTS + "/{record}", "DELETE", auth.WRITE, path_params=(RECORD,))
 def delete_contact(call: Call, record: str) -> Response:
-    """204, and 204 again for a contact already deleted (idempotent, as on every face);
+    """Delete one contact.
+
+    204, and 204 again for a contact already deleted (idempotent, as on every face);
     409 with nothing changed when the donor has history (allow_deletion false)."""
     negotiate(call, write=True)
-    params.single_values(call.request, ())
+    params.single_values(call.request, call.route.param_names)
     contact = contact_id(record)
     try:
         donors.delete(call.org, contact, None)

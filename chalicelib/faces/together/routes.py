@@ -10,11 +10,33 @@ from chalice import Response
 from ... import auth
 from ...domain import contact_logs, donations, donors, follow_ups, lifecycle, timestamps
 from ...errors import BadRequest, FieldError, NotFound
-from ..http import Call, Face, FaceRoutes, bearer_token, empty_response, json_body, json_response, query
+from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, empty_response,
+                    json_body, json_response, scoped, with_body, writes)
 from . import problems, render, schemas
 
 PREFIX = "/api/v1"
-FACE = Face("together", problems.render, bearer_token)
+
+
+def _with_if_match(route: RouteSpec) -> bool:
+    return any(h.name == "If-Match" for h in route.headers)
+
+
+FACE = Face("together", problems.render, bearer_token, title="Together (native)",
+            responses=f"{__package__}.responses", error_media_type=problems.PROBLEM_JSON, error_model="Problem", errors=(
+    ErrorStatus(400, "Malformed JSON, a body that is not an object, an unknown or repeated query parameter, "
+                     "a bad `limit`, a cursor this list did not issue, a malformed `If-Match` or `Idempotency-Key`"),
+    ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
+    ErrorStatus(403, "A READ key on a write route", writes),
+    ErrorStatus(404, "No such record in your organisation"),
+    ErrorStatus(405, "A method the path does not serve; `Allow` lists those it does"),
+    ErrorStatus(409, "`external_id` taken; deleting a donor with history", writes),
+    ErrorStatus(412, "Stale `If-Match`", _with_if_match),
+    ErrorStatus(415, "A body that is not `application/json` in UTF-8, or sent without a `Content-Type`", with_body),
+    ErrorStatus(422, "Invalid fields; an `Idempotency-Key` reused with another request", with_body),
+    ErrorStatus(500, "An unexpected error (logged); a response beyond AWS Lambda's 6 MB"),
+    ErrorStatus(503, "The data store is throttling or unreachable, or write contention; retry after "
+                     "`Retry-After`", scoped),
+))
 routes = FaceRoutes(FACE)
 blueprint = routes.blueprint
 
@@ -22,6 +44,19 @@ DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 IDEMPOTENCY_KEY_MAX = 255
 SEARCH_MAX = 200
+
+PAGE_PARAMS = (
+    Param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+          "Page size"),
+    Param("cursor", {"type": "string"}, "The `next_cursor` of the previous page"),
+)
+DONOR_REF = Param("donor_id", {"type": "string"},
+                  "A donor's id, or its external_id; 404 if no such donor")
+IF_MATCH = Param("If-Match", {"type": "string", "examples": ['"3"', "*"]},
+                 "The ETag of the version this change is based on; 412 when stale. `*` matches any")
+IDEMPOTENCY_KEY = Param("Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX},
+                        "Printable ASCII (a UUID is ideal): the same key and body within 24 hours replays "
+                        "the first response, the same key with another body is 422")
 
 
 # ---- request helpers -------------------------------------------------------------------
@@ -77,19 +112,22 @@ class Resource:
     create_schema: type[schemas.Body]
     patch_schema: type[schemas.Body]
     render: Callable[[dict[str, Any]], dict[str, Any]]
+    model: str                     # what `render` answers (a model of "py")
+    page: str                      # a page of them
     parse_id: Callable[[str, str], Any] = record_id
     # Stamp the key's team member as `created_by_id` on create. `recorded_by_id` stays null:
     # the seed says "Entries created over the API have null here".
     created_by: bool = False
 
 
-def declare(resource: Resource, list_params: tuple[str, ...],
+def declare(resource: Resource, list_params: tuple[Param, ...],
             search: Callable[[Call, dict[str, str], int, str | None], Any]) -> None:
     collection, item = PREFIX + resource.path, PREFIX + resource.path + "/{record}"
     name = resource.path.strip("/").replace("-", "_")
+    label, labels = resource.label.lower(), resource.path.strip("/").replace("-", " ")
 
     def list_records(call: Call) -> Response:
-        params = query(call.request, list_params + ("limit", "cursor"))
+        params = call.query()
         limit, cursor = page_params(params)
         return json_response(render.page(search(call, params, limit, cursor), resource.render))
 
@@ -120,15 +158,31 @@ def declare(resource: Resource, list_params: tuple[str, ...],
         resource.service.delete(call.org, resource.parse_id(record, resource.label), expected_version(call))
         return empty_response()
 
-    for view, path, method, scope in (
-        (list_records, collection, "GET", auth.READ),
-        (create_record, collection, "POST", auth.WRITE),
-        (get_record, item, "GET", auth.READ),
-        (update_record, item, "PATCH", auth.WRITE),
-        (delete_record, item, "DELETE", auth.WRITE),
+    list_records.__doc__ = f"List {labels}, a page at a time (docs/api.md)."
+    create_record.__doc__ = (f"Create a {label}.\n\nAnswers the {label} with its `Location` and `ETag`; "
+                             "with `Idempotency-Key`, a repeat replays the first answer.")
+    get_record.__doc__ = f"Get one {label}, with its version as `ETag`."
+    update_record.__doc__ = (f"Change the fields sent of one {label}.\n\nWith `If-Match`, only if it is "
+                             "still that version (412 otherwise); without, merged onto the latest.")
+    delete_record.__doc__ = f"Delete one {label}; deleting it again answers 204 too."
+    record = (Param("record", {"type": "string"}, f"The {label}'s id"
+                    + (" or external_id" if resource.parse_id is _donor_ref else "")),)
+    etag_headers = ("ETag",)
+    for view, path, method, scope, declared in (
+        (list_records, collection, "GET", auth.READ, dict(params=list_params + PAGE_PARAMS,
+                                                          response=resource.page)),
+        (create_record, collection, "POST", auth.WRITE, dict(
+            headers=(IDEMPOTENCY_KEY,), body=resource.create_schema, response=resource.model,
+            response_headers=("ETag", "Location", "Idempotent-Replayed"))),
+        (get_record, item, "GET", auth.READ, dict(path_params=record, response=resource.model,
+                                                  response_headers=etag_headers)),
+        (update_record, item, "PATCH", auth.WRITE, dict(
+            path_params=record, headers=(IF_MATCH,), body=resource.patch_schema, response=resource.model,
+            response_headers=etag_headers)),
+        (delete_record, item, "DELETE", auth.WRITE, dict(path_params=record, headers=(IF_MATCH,))),
     ):
         view.__name__ = f"{view.__name__}_{name}"
-        routes.route(path, method, scope)(view)
+        routes.route(path, method, scope, **declared)(view)
 
 
 def _choice(params: dict[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
@@ -165,27 +219,52 @@ def _donor_ref(raw: str, label: str) -> str:
     return raw  # an id or an external_id; the domain resolves it (404 when neither exists)
 
 
+def _enum(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values)}
+
+
 declare(Resource("/contact-logs", contact_logs.LABEL, contact_logs, schemas.ContactLogCreate,
-                 schemas.ContactLogPatch, render.contact_log, created_by=True),
-        ("donor_id", "method", "follow_up"), _search_contact_logs)
+                 schemas.ContactLogPatch, render.contact_log, "ContactLog", "ContactLogPage",
+                 created_by=True),
+        (DONOR_REF, Param("method", _enum(contact_logs.METHODS), "One contact method"),
+         Param("follow_up", _enum(("open",)), "`open`: only entries with a follow-up neither completed nor cleared")),
+        _search_contact_logs)
 declare(Resource("/donors", donors.LABEL, donors, schemas.DonorFields, schemas.DonorFields,
-                 render.donor, parse_id=_donor_ref),
-        ("q", "email", "external_id", "sort"), _search_donors)
+                 render.donor, "Donor", "DonorPage", parse_id=_donor_ref),
+        (Param("q", {"type": "string", "maxLength": SEARCH_MAX},
+               "Text in the names, e-mail, external id, phone or notes (any case)"),
+         Param("email", {"type": "string", "maxLength": schemas.EMAIL_MAX}, "An e-mail address, exactly"),
+         Param("external_id", {"type": "string", "maxLength": donors.EXTERNAL_ID_MAX}, "An external id, exactly"),
+         Param("sort", _enum(("name", "-name")), "By sort_name, A to Z (default) or Z to A")),
+        _search_donors)
 declare(Resource("/donations", donations.LABEL, donations, schemas.DonationCreate,
-                 schemas.DonationPatch, render.donation),
-        ("donor_id",), _search_donations)
+                 schemas.DonationPatch, render.donation, "Donation", "DonationPage"),
+        (DONOR_REF,), _search_donations)
 
 
-@routes.route(PREFIX + "/donors/{record}/activity", "GET", auth.READ)
+@routes.route(PREFIX + "/donors/{record}/activity", "GET", auth.READ, params=PAGE_PARAMS,
+              path_params=(Param("record", {"type": "string"}, "The donor's id or external_id"),),
+              response="ActivityPage")
 def donor_activity(call: Call, record: str) -> Response:
     """The donor's contact logs and donations merged, newest first (the app's Activity view)."""
-    limit, cursor = page_params(query(call.request, ("limit", "cursor")))
+    limit, cursor = page_params(call.query())
     return json_response(render.page(donors.collection(call.org, record, limit, cursor), render.activity))
 
 
 # ---- the follow-up queue ---------------------------------------------------------------
 
-QUEUE_PARAMS = ("window", "due_after", "due_before", "tz", "donor_id", "recorded_by_id", "limit", "cursor")
+_MOMENT = {"type": "string"}
+QUEUE_PARAMS = (
+    Param("window", _enum(follow_ups.WINDOWS), "`overdue`: due before now; `due_today`: from now to the end of "
+          "today in `tz`; `upcoming`: after today. Not with due_after or due_before"),
+    Param("due_after", _MOMENT, "Due at or after this time (ISO 8601 with a zone, or a date: 00:00 in `tz`)"),
+    Param("due_before", _MOMENT, "Due before this time (ISO 8601 with a zone, or a date: 00:00 in `tz`)"),
+    Param("tz", {"type": "string", "default": "UTC", "examples": ["America/New_York"]},
+          "The IANA time zone that defines today and bare dates"),
+    Param("donor_id", {"type": "string"}, "One donor's follow-ups (id or external_id)"),
+    Param("recorded_by_id", {"type": "integer", "minimum": 1}, "Follow-ups logged by one team member"),
+    *PAGE_PARAMS,
+)
 
 
 def _invalid(name: str, message: str) -> BadRequest:
@@ -201,10 +280,10 @@ def _moment(params: dict[str, str], name: str, zone: Any) -> str | None:
         raise _invalid(name, str(exc)) from None
 
 
-@routes.route(PREFIX + "/follow-ups", "GET", auth.READ)
+@routes.route(PREFIX + "/follow-ups", "GET", auth.READ, params=QUEUE_PARAMS, response="FollowUpQueue")
 def follow_up_queue(call: Call) -> Response:
     """Open follow-ups across donors, by due time, with counts per window (docs/api.md)."""
-    params = query(call.request, QUEUE_PARAMS)
+    params = call.query()
     limit, cursor = page_params(params)
     as_of, cursor = follow_ups.resume(call.org, cursor)
     try:
