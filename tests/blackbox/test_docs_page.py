@@ -11,10 +11,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+import app as _app  # noqa: F401  (registers every route in http.ROUTES)
+from chalicelib.faces import http
 from chalicelib.faces.reference_page import ASSETS, FACES
 
 from .local_stack import ROOT
@@ -80,10 +83,64 @@ def test_the_page_renders_the_face_picker_and_asks_for_the_face_document(server,
     assert documents == [f"/openapi/{face}.json"], after[-3000:]
 
 
-# Once GET /openapi/{face}.json serves the documents (branch `openapi`), each face's page
-# must also show that face's operations: Swagger UI's `.opblock` elements, one per route of
-# the face in chalicelib.faces.http.ROUTES, each `opblock-summary-path` (data-path) the
-# route's path and its method the route's method; and no "Failed to load API definition".
+class Operations(HTMLParser):
+    """Swagger UI's rendered operations, in order: (method, path) of each `.opblock`, from its
+    `opblock-summary-method` text and its `opblock-summary-path`'s `data-path` (5.17 renders
+    the path's text with <wbr> breaks, the attribute whole)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks = 0
+        self.methods: list[str] = []
+        self.paths: list[str] = []
+        self._in_method = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if "opblock" in classes:
+            self.blocks += 1
+        if "opblock-summary-method" in classes:
+            self._in_method = True
+            self.methods.append("")
+        if "opblock-summary-path" in classes:
+            self.paths.append(found.get("data-path") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_method = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_method:
+            self.methods[-1] += data.strip()
+
+
+def operations_in(dom: str) -> list[tuple[str, str]]:
+    parser = Operations()
+    parser.feed(dom)
+    assert parser.blocks == len(parser.methods) == len(parser.paths), (parser.blocks, parser.methods, parser.paths)
+    return list(zip(parser.methods, parser.paths))
+
+
+def served_by(face: str) -> set[tuple[str, str]]:
+    """What the face serves: its routes in ROUTES, and HEAD wherever GET is (the document
+    describes both, and Swagger UI renders HEAD operations)."""
+    routes = {(r.method, r.path) for r in http.ROUTES if r.face == face}
+    return routes | {(http.HEAD, path) for method, path in routes if method == "GET"}
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_the_page_shows_every_operation_of_the_face_and_nothing_else(server, chromium, face):
+    dom = rendered(chromium, f"{server.base}/docs?face={face}")
+
+    # The document loaded and resolved: no load failure, no error pane.
+    assert "Failed to load API definition" not in dom, dom[:3000]
+    assert "errors-wrapper" not in dom, dom[:3000]
+    # Each route of the face is an operation (docExpansion "list", Swagger UI's default, so
+    # no click is needed), once; and nothing the face does not serve.
+    shown = operations_in(dom)
+    assert len(shown) == len(set(shown)), shown
+    expected = served_by(face)
+    assert set(shown) == expected, (sorted(expected - set(shown)), sorted(set(shown) - expected))
 
 
 def test_the_page_keeps_a_screenshot_of_each_face(server, chromium):
