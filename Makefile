@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # aws-cdk-lib is ~430 MB: only the infra tests and `make synth` need it, not `make run`.
 INFRA_STAMP := $(VENV)/.installed-infra
 
-.PHONY: install run test bench docs synth clean chromium
+.PHONY: install run test conformance bench docs synth clean chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ chromium:
 
 test: $(INFRA_STAMP) chromium
 	$(PY) -m pytest -n 2
+
+# The server, started as `make run` starts it, against each face's OpenAPI document (schemathesis).
+conformance: $(STAMP)
+	$(PY) -m pytest tests/blackbox/test_conformance.py
 
 bench: $(STAMP)
 	$(PY) -m bench.run

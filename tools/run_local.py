@@ -334,6 +334,14 @@ class _Handler(local.ChaliceRequestHandler):
         self.local_gateway = _Gateway(app_object, config)
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, CONNECT, PROPFIND...) goes to the app too, which answers 405
+        with `Allow` in the face's shape, as API Gateway forwards it; chalice local answered 501
+        in HTML."""
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
+
     def _send_http_response(self, code: int, headers: dict, body: Any) -> None:
         """HEAD: headers only; chalice would send a body, or a Content-Length the GET contradicts."""
         if self.command != "HEAD":
