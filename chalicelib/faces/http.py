@@ -118,10 +118,9 @@ class Face:
 
 # Every route the faces declare, with its scope: tests walk this so no route escapes.
 ROUTES: list[RouteSpec] = []
-# Routes anyone may call, no key (the API reference page and its assets): never in ROUTES,
-# which the contract suite walks as scoped routes; listed here so 405s name what they serve.
-PUBLIC = "public"
-PUBLIC_ROUTES: list[RouteSpec] = []
+# Routes outside every face's API (the reference page and its assets; public, scope None):
+# not in ROUTES, so no face's document lists them; listed so 405s name what they serve.
+PAGE_ROUTES: list[RouteSpec] = []
 FACES: dict[str, Face] = {}
 _FACE_OF_PATH: dict[str, Face] = {}
 
@@ -207,7 +206,7 @@ class FaceRoutes:
 
 def allowed_methods(path: str) -> str:
     """The `Allow` of a path: the methods its views serve, HEAD wherever GET is."""
-    served = {r.method for r in (*ROUTES, *PUBLIC_ROUTES) if r.path == path}
+    served = {r.method for r in (*ROUTES, *PAGE_ROUTES) if r.path == path}
     return ", ".join(sorted(served | ({HEAD} if "GET" in served else set())))
 
 

@@ -128,7 +128,7 @@ def _public(path: str) -> Callable[[Callable[..., Response]], Callable[..., Resp
 
         handler.__name__ = f"reference_{view.__name__}"
         blueprint.route(path, methods=["GET", http.HEAD], content_types=["*/*"])(handler)
-        http.PUBLIC_ROUTES.append(http.RouteSpec("reference", path, "GET", http.PUBLIC))
+        http.PAGE_ROUTES.append(http.RouteSpec("reference", path, "GET", None))
         return view
 
     return register

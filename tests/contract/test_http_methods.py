@@ -7,11 +7,11 @@ import re
 import pytest
 
 from app import app
-from chalicelib.faces.http import HEAD, HTTP_METHODS, PUBLIC_ROUTES
+from chalicelib.faces.http import HEAD, HTTP_METHODS, PAGE_ROUTES
 from tests.conftest import new_donation, new_donor, new_log
 
 PATHS = sorted(app.routes)
-PUBLIC_PATHS = {r.path for r in PUBLIC_ROUTES} | {"/openapi/{document}"}  # no key needed: the reference page, its assets, the documents
+PUBLIC_PATHS = {r.path for r in PAGE_ROUTES} | {"/openapi/{document}"}  # no key needed: the reference page, its assets, the documents
 
 
 def served(path: str) -> set[str]:

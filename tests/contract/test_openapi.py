@@ -16,7 +16,7 @@ from openapi_spec_validator import validate as validate_spec
 from app import app
 from chalicelib.faces import openapi
 from chalicelib.faces.http import FACES as SERVED_FACES
-from chalicelib.faces.http import HEAD, HTTP_METHODS, PUBLIC_ROUTES, ROUTES
+from chalicelib.faces.http import HEAD, HTTP_METHODS, PAGE_ROUTES, ROUTES
 from tests.contract.conftest import PUBLIC, SCOPED, WRITE_METHODS, call, described, face_of, route_id, send, table_state
 from tools import openapi_docs
 
@@ -45,7 +45,7 @@ def test_every_served_route_and_method_is_documented_and_nothing_else():
     """Read from Chalice's routing table: every method a path's views serve (HEAD too),
     not the 405 fallbacks, and not the reference page (it shows these documents; it is no
     face's API)."""
-    page = {r.path for r in PUBLIC_ROUTES}
+    page = {r.path for r in PAGE_ROUTES}
     served = {(path, method) for path, methods in app.routes.items() for method, entry in methods.items()
               if not entry.view_name.startswith("method_not_allowed") and path not in page}
     assert served, "no routes"

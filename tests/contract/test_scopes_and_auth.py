@@ -14,7 +14,7 @@ import pytest
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib import auth
-from chalicelib.faces.http import PUBLIC_ROUTES, ROUTES
+from chalicelib.faces.http import PAGE_ROUTES, ROUTES
 from tests.conftest import PROBLEM_JSON, assert_problem, route_id
 
 # ---- the declared routes ---------------------------------------------------------------
@@ -40,7 +40,7 @@ def test_routes_match_what_the_app_serves():
     declared GET), or a 405 fallback, and vice versa."""
     from app import app
 
-    declared = {(r.path, r.method) for r in (*ROUTES, *PUBLIC_ROUTES)}
+    declared = {(r.path, r.method) for r in (*ROUTES, *PAGE_ROUTES)}
     heads = {(path, "HEAD") for path, method in declared if method == "GET"}
     served = set()
     for path, methods in app.routes.items():
@@ -49,7 +49,7 @@ def test_routes_match_what_the_app_serves():
                 continue
             served.add((path, method))
     assert served == declared | heads
-    assert len(declared) == len(ROUTES) + len(PUBLIC_ROUTES), "a route is declared twice"
+    assert len(declared) == len(ROUTES) + len(PAGE_ROUTES), "a route is declared twice"
 
 
 # ---- the READ key on every route -------------------------------------------------------
