@@ -93,6 +93,9 @@ def build(face_name: str) -> dict[str, Any]:
                            "(chalicelib/faces/openapi.py). Authenticate with `Authorization: Bearer <key>`; "
                            "every response carries X-Request-Id.",
         },
+        # Relative to where the document is served (`<base>/openapi/<face>.json`): the API's base,
+        # stage prefix included when deployed, so "Try it out" on /docs calls the same API.
+        "servers": [{"url": "..", "description": "The API that serves this document"}],
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
