@@ -103,6 +103,22 @@ class ErrorStatus:
     applies: Callable[[RouteSpec], bool] = always
 
 
+# The error statuses every face answers alike; a face adds its own (`with_common_errors`).
+COMMON_ERRORS = (
+    ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
+    ErrorStatus(403, "A READ key on a write route", writes),
+    ErrorStatus(405, "A method the path does not serve; `Allow` lists those it does"),
+    ErrorStatus(500, "An unexpected error (logged); a response beyond AWS Lambda's 6 MB"),
+    ErrorStatus(503, "The data store is throttling or unreachable, or write contention; retry after "
+                     "`Retry-After`", scoped),
+)
+
+
+def with_common_errors(*own: ErrorStatus) -> tuple[ErrorStatus, ...]:
+    """A face's error statuses: its own and the common ones, by status."""
+    return tuple(sorted((*own, *COMMON_ERRORS), key=lambda error: error.status))
+
+
 @dataclass(frozen=True)
 class Face:
     name: str

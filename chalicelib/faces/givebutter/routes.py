@@ -15,7 +15,7 @@ from ... import auth
 from ...domain import contact_logs, lifecycle, organisations
 from ...errors import FieldError, NotFound, ValidationFailed
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, empty_response,
-                    json_body, json_response, scoped, with_body, writes)
+                    json_body, json_response, with_body, with_common_errors)
 from . import errors, render, schemas
 
 PREFIX = "/v1"
@@ -28,17 +28,11 @@ def _with_body_or_query(route: RouteSpec) -> bool:  # a bad query value is a 422
 
 
 FACE = Face("givebutter", errors.render, bearer_token, title="Givebutter",
-            responses=f"{__package__}.responses", error_model="Error", errors=(
+            responses=f"{__package__}.responses", error_model="Error", errors=with_common_errors(
     ErrorStatus(400, "Malformed JSON, a body that is not an object, an unknown or repeated query parameter"),
-    ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
-    ErrorStatus(403, "A READ key on a write route", writes),
     ErrorStatus(404, "No such contact or activity in your organisation"),
-    ErrorStatus(405, "A method the path does not serve; `Allow` lists those it does"),
     ErrorStatus(415, "A body that is not `application/json` in UTF-8, or sent without a `Content-Type`", with_body),
     ErrorStatus(422, "Invalid fields or query values, each named in `errors`", _with_body_or_query),
-    ErrorStatus(500, "An unexpected error (logged); a response beyond AWS Lambda's 6 MB"),
-    ErrorStatus(503, "The data store is throttling or unreachable, or write contention; retry after "
-                     "`Retry-After`", scoped),
 ))
 routes = FaceRoutes(FACE)
 blueprint = routes.blueprint

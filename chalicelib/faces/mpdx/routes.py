@@ -11,25 +11,19 @@ from ... import auth
 from ...domain import donors, lifecycle
 from ...errors import Conflict, NotFound
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, bearer_token, empty_response, json_response, scoped,
-                    writes)
+                    with_common_errors, writes)
 from . import errors, media, params, render
 
 PREFIX = "/api/v2/organizations"
 CONTACTS = PREFIX + "/contacts"
 FACE = Face("mpdx", errors.render, bearer_token, title="MPDX (JSON:API)", media_type=media.JSONAPI,
-            error_media_type=media.JSONAPI, responses=f"{__package__}.responses", error_model="ErrorDocument", errors=(
+            error_media_type=media.JSONAPI, responses=f"{__package__}.responses", error_model="ErrorDocument", errors=with_common_errors(
     ErrorStatus(400, "An unknown or repeated query parameter, or a bad value (named in `source.parameter`)"),
-    ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
-    ErrorStatus(403, "A READ key on a write route", writes),
     ErrorStatus(404, "No such contact in your organisation"),
-    ErrorStatus(405, "A method the path does not serve; `Allow` lists those it does"),
     ErrorStatus(406, "An `Accept` that does not allow plain application/vnd.api+json", scoped),
     ErrorStatus(409, "Deleting a contact whose allow_deletion is false", writes),
     ErrorStatus(415, "A body not sent as application/vnd.api+json, or that type with a parameter other "
                      "than `profile`", scoped),
-    ErrorStatus(500, "An unexpected error (logged); a response beyond AWS Lambda's 6 MB"),
-    ErrorStatus(503, "The data store is throttling or unreachable, or write contention; retry after "
-                     "`Retry-After`", scoped),
 ))
 routes = FaceRoutes(FACE)
 blueprint = routes.blueprint

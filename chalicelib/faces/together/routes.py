@@ -11,7 +11,7 @@ from ... import auth
 from ...domain import contact_logs, donations, donors, follow_ups, lifecycle, timestamps
 from ...errors import BadRequest, FieldError, NotFound
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, empty_response,
-                    json_body, json_response, scoped, with_body, writes)
+                    json_body, json_response, with_body, with_common_errors, writes)
 from . import problems, render, schemas
 
 PREFIX = "/api/v1"
@@ -22,20 +22,14 @@ def _with_if_match(route: RouteSpec) -> bool:
 
 
 FACE = Face("together", problems.render, bearer_token, title="Together (native)",
-            responses=f"{__package__}.responses", error_media_type=problems.PROBLEM_JSON, error_model="Problem", errors=(
+            responses=f"{__package__}.responses", error_media_type=problems.PROBLEM_JSON, error_model="Problem", errors=with_common_errors(
     ErrorStatus(400, "Malformed JSON, a body that is not an object, an unknown or repeated query parameter, "
                      "a bad `limit`, a cursor this list did not issue, a malformed `If-Match` or `Idempotency-Key`"),
-    ErrorStatus(401, "No key, or an unknown or revoked key", scoped),
-    ErrorStatus(403, "A READ key on a write route", writes),
     ErrorStatus(404, "No such record in your organisation"),
-    ErrorStatus(405, "A method the path does not serve; `Allow` lists those it does"),
     ErrorStatus(409, "`external_id` taken; deleting a donor with history", writes),
     ErrorStatus(412, "Stale `If-Match`", _with_if_match),
     ErrorStatus(415, "A body that is not `application/json` in UTF-8, or sent without a `Content-Type`", with_body),
     ErrorStatus(422, "Invalid fields; an `Idempotency-Key` reused with another request", with_body),
-    ErrorStatus(500, "An unexpected error (logged); a response beyond AWS Lambda's 6 MB"),
-    ErrorStatus(503, "The data store is throttling or unreachable, or write contention; retry after "
-                     "`Retry-After`", scoped),
 ))
 routes = FaceRoutes(FACE)
 blueprint = routes.blueprint
