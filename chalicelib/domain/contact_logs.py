@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..store.context import records
-from ..store.filters import Eq, Filter, Missing, Present
+from ..store.filters import Eq, Filter
 from ..store.kinds import CONTACT_LOG
 from ..store.queries import Page
 from . import donors, follow_ups, lifecycle
@@ -177,8 +177,7 @@ def search(org: str, *, donor: Any = None, method: str | None = None, open_follo
         if method:
             filters.append(Eq("contact_method", method))
         if open_follow_up:
-            filters.append(Present("follow_up_at"))
-            filters.append(Missing("follow_up_completed_at"))
+            filters.append(records().in_lookup(org, CONTACT_LOG, "OPEN"))
         return donors.collection(org, donor, limit, cursor, kinds=(CONTACT_LOG,), filters=tuple(filters))
     if open_follow_up:
         if method:

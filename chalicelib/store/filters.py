@@ -35,13 +35,7 @@ class Missing:
     attribute: str
 
 
-@dataclass(frozen=True)
-class Present:
-    """Matches items with the attribute."""
-    attribute: str
-
-
-Filter = Eq | Contains | OneOf | AnyOf | Missing | Present
+Filter = Eq | Contains | OneOf | AnyOf | Missing
 
 
 def expression(filters: tuple[Filter, ...], names: dict[str, str], values: dict[str, Any],
@@ -63,8 +57,6 @@ def expression(filters: tuple[Filter, ...], names: dict[str, str], values: dict[
             parts.append(f"contains(#{name}, :{name})")
         elif isinstance(f, Missing):
             parts.append(f"attribute_not_exists(#{name})")
-        elif isinstance(f, Present):
-            parts.append(f"attribute_exists(#{name})")
         else:
             options = []
             for m, v in enumerate(f.values):

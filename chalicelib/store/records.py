@@ -66,6 +66,12 @@ class Records:
         return queries.page(self.table, index=declared.index, pk=keys.lookup_pk(org, kind.name, name, value),
                             newest_first=newest_first, limit=limit, cursor=cursor, filters=filters)
 
+    @staticmethod
+    def in_lookup(org: str, kind: Kind, name: str, value: str | None = None) -> Filter:
+        """A filter keeping the records in one of the kind's lookups (to narrow another read,
+        e.g. a parent's timeline), by the same rule that puts them there."""
+        return Eq(f"{kind.lookup(name).index}PK", keys.lookup_pk(org, kind.name, name, value))
+
     def timeline(self, org: str, parent: Kind, parent_id: int, *, limit: int, cursor: str | None,
                  kinds: Iterable[Kind] | None = None, filters: Iterable[Filter] = ()) -> Page:
         """A page of a live parent's timeline, newest first, or NotFound: one Query a page.
