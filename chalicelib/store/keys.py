@@ -122,6 +122,42 @@ def parse_due_sk(sk: str) -> tuple[str, int]:
     return org, int(record_id)
 
 
+# GSI7: the search index, a kind's compact search rows in shards (read in parallel), each
+# shard by when its records last changed, so that "changed since" reads only what changed.
+SEARCH_SHARDS = 8
+
+
+def search_shard_pk(org: str, kind: str, shard: int) -> str:
+    return f"ORG#{org}#{kind}#SEARCH#{shard}"
+
+
+def search_pk(org: str, kind: str, record_id: int) -> str:
+    return search_shard_pk(org, kind, record_id % SEARCH_SHARDS)
+
+
+def record_id_of(sk: str) -> int:
+    """The id in a record's SK (`DONOR#000000000012` -> 12)."""
+    return int(sk.rsplit("#", 1)[1])
+
+
+# An organisation's live records of a counted kind, in shards that concurrent writers rarely
+# share (a record counts in shard id % COUNT_SHARDS; the total is one Query of them all).
+COUNT_SHARDS = 16
+
+
+def count_prefix(kind: str) -> str:
+    return f"COUNT#{kind}#"
+
+
+def count_sk(kind: str, record_id: int) -> str:
+    return f"{count_prefix(kind)}{record_id % COUNT_SHARDS:02d}"
+
+
+# A parent's facets: what each of its children adds to its search row, by child.
+def facet_key(kind: str, record_id: int) -> str:
+    return f"{kind}#{record_id}"
+
+
 # GSI4/GSI5: a kind's records with one value of an attribute (a log's method, a donor's
 # e-mail), or with a flag (an open follow-up): the kind's declared lookups.
 def lookup_pk(org: str, kind: str, name: str, value: str | None = None) -> str:

@@ -2,12 +2,22 @@
 whole partition (or its projection). `Records` (records.py) names what to read; this module reads it."""
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
+from ..errors import ServiceUnavailable
 from . import cursors, dynamo
 from .filters import Filter, expression
-from .schema import KEY_ATTRIBUTES
+from .schema import NOT_RECORD_FIELDS
+
+T = TypeVar("T")
+R = TypeVar("R")
+BATCH_GET_KEYS = 100  # DynamoDB's limit on one BatchGetItem
+_PARALLEL_CALLS = 8
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
 @dataclass
@@ -28,7 +38,45 @@ EVERYTHING = KeyRange()
 
 
 def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in KEY_ATTRIBUTES}
+    return {k: v for k, v in item.items() if k not in NOT_RECORD_FIELDS}
+
+
+def in_parallel(call: Callable[[T], R], args: list[T]) -> list[R]:
+    """`call` on every argument, up to 8 at once (the reads of one request overlap: one round
+    trip of latency for all of them); results in the order of `args`."""
+    global _pool
+    if len(args) <= 1:
+        return [call(a) for a in args]
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=_PARALLEL_CALLS, thread_name_prefix="dynamodb")
+    return list(_pool.map(call, args))
+
+
+def batch_get(table: str, item_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Items by (PK, SK), without their key attributes: BatchGetItem, 100 keys a call (the
+    calls in parallel), keys DynamoDB left unprocessed asked again. Missing items are absent."""
+    unique = list(dict.fromkeys(item_keys))
+    chunks = [unique[i:i + BATCH_GET_KEYS] for i in range(0, len(unique), BATCH_GET_KEYS)]
+
+    def fetch(chunk: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        request = {table: {"Keys": [dynamo.to_item({"PK": pk, "SK": sk}) for pk, sk in chunk]}}
+        found: list[dict[str, Any]] = []
+        for _ in range(10):
+            with dynamo.translated_errors():
+                response = dynamo.client().batch_get_item(RequestItems=request)
+            found += response.get("Responses", {}).get(table, [])
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+        raise ServiceUnavailable("The data store kept leaving keys unprocessed; retry shortly.")
+
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for items in in_parallel(fetch, chunks):
+        for raw in items:
+            item = dynamo.from_item(raw)
+            out[(item["PK"], item["SK"])] = strip_keys(item)
+    return out
 
 
 def get(table: str, pk: str, sk: str) -> dict[str, Any] | None:
@@ -99,10 +147,14 @@ def page(table: str, *, index: str | None, pk: str, key_range: KeyRange = EVERYT
 
 
 def read_all(table: str, *, index: str | None, pk: str, key_range: KeyRange = EVERYTHING,
-             filters: Iterable[Filter] = (), attributes: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+             filters: Iterable[Filter] = (), attributes: tuple[str, ...] | None = None,
+             consistent: bool = False) -> list[dict[str, Any]]:
     """Every matching item of a partition in key order, whole or only `attributes` (a compact
-    projection, for counts and offset pages): one Query per MB read."""
+    projection, for counts and offset pages): one Query per MB read. `consistent`: a strongly
+    consistent read (the table only, not an index)."""
     request = _request(table, index, pk, key_range, tuple(filters))
+    if consistent:
+        request["ConsistentRead"] = True
     if attributes is not None:
         projected = {f"#p{n}": a for n, a in enumerate(attributes)}
         request["ExpressionAttributeNames"].update(projected)

@@ -17,6 +17,7 @@ from .filters import AnyOf, Eq, Filter, OneOf
 from .ids import IdAllocator
 from .queries import KeyRange, Page
 from .schema import COLLECTIONS, LISTS, Kind, cascading_children, children_of
+from .search_index import Row, SearchIndex, count_of
 from .writes import (MAX_TRANSACTION_ITEMS, Created, IdempotencyClaim, Rejected, UnitOfWork, explain,
                      guards_of, replay)
 
@@ -28,6 +29,7 @@ class Records:
     def __init__(self, table_name: str, id_block_size: int) -> None:
         self.table = table_name
         self.ids = IdAllocator(table_name, id_block_size)
+        self.search_index = SearchIndex(table_name)
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -41,6 +43,43 @@ class Records:
         if record is None or record.get("deleted_at"):
             raise NotFound(f"{kind.label} {record_id} does not exist.")
         return record
+
+    def many(self, org: str, wanted: Iterable[tuple[Kind, int]]) -> dict[tuple[str, int], dict[str, Any]]:
+        """Live records by (kind, id), of any kinds: BatchGetItem, 100 a call, in parallel.
+        Returns {(kind name, id): record}; missing and deleted ones are absent."""
+        pairs = [(kind.name, record_id) for kind, record_id in wanted]
+        found = queries.batch_get(self.table, [(keys.org_pk(org), keys.record_sk(name, record_id))
+                                               for name, record_id in pairs])
+        out = {}
+        for name, record_id in pairs:
+            record = found.get((keys.org_pk(org), keys.record_sk(name, record_id)))
+            if record is not None and not record.get("deleted_at"):
+                out[(name, record_id)] = record
+        return out
+
+    def live_many(self, org: str, kind: Kind, ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The live records of one kind with these ids, in the order given (missing ones left out)."""
+        ids = list(ids)
+        found = self.many(org, [(kind, record_id) for record_id in ids])
+        return [found[(kind.name, record_id)] for record_id in ids if (kind.name, record_id) in found]
+
+    def every(self, org: str, kind: Kind) -> list[dict[str, Any]]:
+        """Every live record of a kind of few records (lookup values), by id: one strongly
+        consistent Query of the organisation's partition for the kind's key prefix."""
+        items = queries.read_all(self.table, index=None, pk=keys.org_pk(org), key_range=KeyRange(prefix=f"{kind.name}#"),
+                                 consistent=True)
+        return [item for item in items if not item.get("deleted_at")]
+
+    def search_rows(self, org: str, kind: Kind, *, changed_since: str | None = None) -> list[Row]:
+        """The compact search rows of the kind's live records (the search index, GSI7): all of
+        them, or those changed at or after `changed_since`."""
+        if changed_since is not None:
+            return self.search_index.changed_since(org, kind, changed_since)
+        return self.search_index.rows(org, kind)
+
+    def count(self, org: str, kind: Kind) -> int:
+        """The exact number of the org's live records of a counted kind (one Query)."""
+        return count_of(self.table, org, kind)
 
     def holder(self, org: str, kind: Kind, field: str, value: str) -> int | None:
         """The id of the live record holding a unique value, or None: one GetItem."""
@@ -145,14 +184,16 @@ class Records:
             if rejected.role == "idempotency" and idempotency:
                 return replay(rejected.old, idempotency)
             raise explain(rejected) from None
-        return Created(created)
+        return Created(unit.stored[(org, kind.name, created["id"])])
 
     def update(self, org: str, kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         """Write what `new` changed of `old` if nobody changed the record since `old` was read;
         the record as stored (with counters other writers moved meanwhile)."""
         with self.unit_of_work() as unit:
             unit.update(org, kind, old, new)
-        return unit.written or new  # a transaction (a move, a guard) returns nothing: `new` then
+        # A single write returns the item as stored; a transaction (a move, a guard) returns
+        # nothing: what it wrote, then.
+        return unit.written or unit.stored[(org, kind.name, old["id"])]
 
     def delete(self, org: str, kind: Kind, old: dict[str, Any], deleted_at: str, *,
                condition: tuple[str, dict[str, Any]] | None = None) -> None:
@@ -160,10 +201,14 @@ class Records:
 
         Children beyond what one transaction holds go first, in full transactions of their
         own; if the parent's write then fails, a retried delete finishes the rest."""
-        going: list[tuple[Kind, dict[str, Any]]] = [
-            (child, record) for child in cascading_children(kind)
-            for record in self.children(org, kind, old["id"], child)
-        ]
+        cascading = cascading_children(kind)
+        going: list[tuple[Kind, dict[str, Any]]] = []
+        if any(not child.timeline_at for child in cascading):  # the details come whole in one Query
+            _, details = self.aggregate(org, kind, old["id"])
+            going += [(child, record) for child in cascading if not child.timeline_at
+                      for record in details.get(child.name, [])]
+        going += [(child, record) for child in cascading if child.timeline_at
+                  for record in self.children(org, kind, old["id"], child)]
         # Each delete costs its record's write and one per guard it releases; the parent's
         # own unit keeps room for its write, its guards and its parent's counter.
         room = MAX_TRANSACTION_ITEMS - (2 + len(guards_of(kind, old)))
@@ -174,7 +219,7 @@ class Records:
                 batch.append(going.pop(0))
             with self.unit_of_work() as unit:
                 for child, record in batch:
-                    unit.delete(org, child, record, deleted_at)
+                    unit.delete(org, child, record, deleted_at, before_parent=True)
         with self.unit_of_work() as unit:
             for child, record in going:
                 unit.delete(org, child, record, deleted_at, with_parent=True)

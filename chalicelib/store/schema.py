@@ -14,14 +14,21 @@ the store names an index or builds a key. docs/architecture.md has the recipe.
     order    the kind's list order (GSI2); without one a kind is not listed by itself
     lookups  equality lookups (a kind's records with one value of an attribute, or a flag)
     unique   attributes unique among an org's live records of the kind (guard items)
+    search_row  the record's compact row in the search index (GSI7): what searches, exact
+             totals and offset pages read instead of whole records
+    counted  the org keeps an exact count of its live records of the kind (sharded counters)
+    facet    what a live child adds to its parent's `facets` (read with the parent's search row)
+    summary  a child kind of which the parent shows one preferred record (the donor's e-mail
+             is its preferred e-mail address): the parent's pointer to it and what it shows
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import keys
-from .table import INDEXES
+from .table import FACETS, INDEXES, SEARCH_INDEX, SEARCH_ROW
 
 RESTRICT = "restrict"
 CASCADE = "cascade"
@@ -29,9 +36,13 @@ CASCADE = "cascade"
 # Every attribute that is a key of the table or of one of its indexes: never a record field.
 KEY_ATTRIBUTES = frozenset({"PK", "SK"} | {f"{index}{part}" for index in INDEXES for part in ("PK", "SK")})
 INDEX_KEY_ATTRIBUTES = KEY_ATTRIBUTES - {"PK", "SK"}
+# What the store derives from a record on every write (its index keys and its search row):
+# written with each change, gone with a delete, never part of a record read back.
+DERIVED_ATTRIBUTES = INDEX_KEY_ATTRIBUTES | {SEARCH_ROW}
+NOT_RECORD_FIELDS = KEY_ATTRIBUTES | {SEARCH_ROW}
 # Indexes with a fixed role; lookups use the others.
-COLLECTIONS, LISTS = "GSI1", "GSI2"
-_LOOKUP_INDEXES = tuple(i for i in INDEXES if i not in (COLLECTIONS, LISTS))
+COLLECTIONS, LISTS, SEARCH = "GSI1", "GSI2", SEARCH_INDEX
+_LOOKUP_INDEXES = tuple(i for i in INDEXES if i not in (COLLECTIONS, LISTS, SEARCH))
 
 Record = dict[str, Any]
 
@@ -71,6 +82,23 @@ class Lookup:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A child kind of which the parent shows one preferred record (the donor's `email` is its
+    preferred e-mail address). The child's `flag` marks it; the parent's `pointer` names it;
+    `fields` are the parent attributes it shows (`fields(None)`: none is preferred).
+
+    The store keeps them in step in the unit of work that changes the children: which child is
+    preferred changes only with the parent in the unit (read, so its version is checked); the
+    preferred child's own change updates the parent without reading it (on the condition
+    that it is still the one the pointer names). `lookups` are the parent's lookups computed
+    from these fields alone, moved with them."""
+    pointer: str
+    flag: str
+    fields: Callable[[Record | None], dict[str, Any]]
+    lookups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str                                   # the key prefix: "DONOR", "LOG", "GIFT"
     label: str                                  # how messages name one: "Donor"
@@ -83,6 +111,10 @@ class Kind:
     extra_keys: Callable[[str, Record], dict[str, str]] | None = None
     # Ids reserved per round trip; 1 for kinds created rarely by short-lived processes (no gaps).
     id_block: int | None = None
+    search_row: Callable[[Record], dict[str, Any]] | None = None
+    counted: bool = False
+    facet: Callable[[Record], Any] | None = None
+    summary: Summary | None = None
 
     def lookup(self, name: str) -> Lookup:
         for lookup in self.lookups:
@@ -115,9 +147,34 @@ class Kind:
                 out[f"{lookup.index}PK"] = partition
                 out[f"{lookup.index}SK"] = (keys.sort_key(lookup.order(record), record["id"]) if lookup.order
                                             else keys.padded(record["id"]))
+        if self.search_row is not None:
+            out[f"{SEARCH}PK"] = keys.search_pk(org, self.name, record["id"])
+            out[f"{SEARCH}SK"] = keys.sort_key(record["updated_at"], record["id"])
         if self.extra_keys is not None:
             out.update(self.extra_keys(org, record))
         return out
+
+    def derived(self, org: str, record: Record) -> dict[str, Any]:
+        """Everything the store derives from a live record: its index keys and search row."""
+        out: dict[str, Any] = self.index_keys(org, record)
+        if self.search_row is not None:
+            out[SEARCH_ROW] = json.dumps(self.search_row(record), separators=(",", ":"), ensure_ascii=False)
+        return out
+
+    def summary_keys(self, org: str, record_id: int, fields: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
+        """The keys of the lookups a child's summary moves, from the summary fields alone:
+        (attributes to set, attributes to remove)."""
+        sets: dict[str, str] = {}
+        removes: set[str] = set()
+        for child in children_of(self.name):
+            for name in (child.summary.lookups if child.summary else ()):
+                lookup = self.lookup(name)
+                partition = lookup.partition(org, self.name, {**fields, "id": record_id})
+                if partition is None:
+                    removes |= {f"{lookup.index}PK", f"{lookup.index}SK"}
+                else:
+                    sets.update({f"{lookup.index}PK": partition, f"{lookup.index}SK": keys.padded(record_id)})
+        return sets, removes
 
 
 @dataclass
@@ -143,6 +200,14 @@ def declare(kind: Kind) -> Kind:
             raise ValueError(f"{kind.name}: lookup {lookup.name} needs one of {_LOOKUP_INDEXES}")
         if (lookup.value is None) == (lookup.when is None):
             raise ValueError(f"{kind.name}: lookup {lookup.name} takes a value or a flag (when), not both")
+    if (kind.facet or kind.summary) and kind.parent is None:
+        raise ValueError(f"{kind.name}: facets and summaries are what a child shows on its parent")
+    if kind.summary is not None:
+        parent = _registry.kinds.get(kind.parent.kind)
+        for name in kind.summary.lookups:
+            if parent is None or parent.lookup(name).order is not None:
+                raise ValueError(f"{kind.name}: summary lookup {name} must be an unordered lookup of its parent, "
+                                 "declared first")
     if kind.parent is not None:
         if kind.parent.on_delete not in (RESTRICT, CASCADE):
             raise ValueError(f"{kind.name}: on_delete must be RESTRICT or CASCADE")
@@ -162,9 +227,21 @@ def children_of(parent: str) -> tuple[Kind, ...]:
     return tuple(k for k in _registry.kinds.values() if k.parent is not None and k.parent.kind == parent)
 
 
-def maintained_counters(kind: Kind) -> frozenset[str]:
-    """Attributes of `kind`'s records that its children's writes maintain (never a record update's)."""
-    return frozenset(c.parent.counter for c in children_of(kind.name) if c.parent and c.parent.counter)
+def maintained_attributes(kind: Kind) -> frozenset[str]:
+    """Attributes of `kind`'s records that its children's writes maintain (never a record update's):
+    their counters and facets, and what the preferred ones show (summaries and their pointers)."""
+    children = children_of(kind.name)
+    out = {c.parent.counter for c in children if c.parent and c.parent.counter}
+    if any(c.facet for c in children):
+        out.add(FACETS)
+    for child in children:
+        if child.summary:
+            out |= {child.summary.pointer, *child.summary.fields(None)}
+    return frozenset(out)
+
+
+def summarised_children(kind: Kind) -> tuple[Kind, ...]:
+    return tuple(c for c in children_of(kind.name) if c.summary is not None)
 
 
 def restricting_counters(kind: Kind) -> tuple[str, ...]:

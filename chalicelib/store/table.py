@@ -5,8 +5,20 @@ from botocore.exceptions import ClientError
 
 from . import dynamo
 
-INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5", "GSI6")
+INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5", "GSI6", "GSI7")
 TTL_ATTRIBUTE = "expires_at"
+# GSI7, the search index, projects only the compact search fields of a record (docs/storage.md,
+# "The search index"): its packed row, the facets its children maintain, and when it last changed.
+SEARCH_INDEX = "GSI7"
+SEARCH_ROW, FACETS, UPDATED_AT = "search_row", "facets", "updated_at"
+PROJECTIONS: dict[str, tuple[str, ...]] = {SEARCH_INDEX: (SEARCH_ROW, FACETS, UPDATED_AT)}
+
+
+def projection(index: str) -> dict:
+    included = PROJECTIONS.get(index)
+    if included is None:
+        return {"ProjectionType": "ALL"}
+    return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(included)}
 
 
 def definition(table_name: str) -> dict:
@@ -20,7 +32,7 @@ def definition(table_name: str) -> dict:
                 {"AttributeName": f"{name}PK", "KeyType": "HASH"},
                 {"AttributeName": f"{name}SK", "KeyType": "RANGE"},
             ],
-            "Projection": {"ProjectionType": "ALL"},
+            "Projection": projection(name),
         })
     return {
         "TableName": table_name,

@@ -1,10 +1,16 @@
 """Writes: each record's change is one conditional write, and a unit of work commits the
 writes of several records (of several kinds) as one DynamoDB transaction.
 
-An update sets only the fields it changed and every index key the record now carries; it
-never writes back what other writers maintain (a parent's counters of its children), and
-it holds only while the record is at the version it read. A failed condition returns the
-current item, so the caller can merge again without a second read.
+An update sets only the fields it changed and everything the store derives from the record
+(index keys, search row); it never writes back what other writers maintain (a parent's
+counters, facets and summaries of its children), and it holds only while the record is at the
+version it read. A failed condition returns the current item, so the caller can merge again
+without a second read.
+
+What a child's change does to its parent (its counter, its facet, which child the parent shows
+as preferred) is gathered per parent and written once: folded into the parent's own write when
+the parent is in the unit, else as one blind update of just those attributes (DynamoDB takes one
+operation per item in a transaction).
 """
 from __future__ import annotations
 
@@ -18,12 +24,18 @@ from ..errors import Conflict, FieldError, IdempotencyMismatch, NotFound, Precon
 from . import dynamo, keys
 from .ids import IdAllocator
 from .queries import strip_keys
-from .schema import INDEX_KEY_ATTRIBUTES, KEY_ATTRIBUTES, Kind, kind_named, maintained_counters, restricting_counters
+from .schema import (DERIVED_ATTRIBUTES, KEY_ATTRIBUTES, SEARCH, Kind, children_of, kind_named,
+                     maintained_attributes, restricting_counters)
+from .table import FACETS
 
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit on one TransactWriteItems
 _MAX_CONFLICT_RETRIES = 2
 _NOT_FIELDS = KEY_ATTRIBUTES | {"id", "kind", "version"}  # version: every write moves it itself
+_LIVE = "attribute_exists(PK) AND attribute_not_exists(deleted_at)"
+_GONE = object()  # a facet removed
+
+RecordKey = tuple[str, str, int]  # (org, kind name, id)
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,15 @@ class ConcurrentChange(PreconditionFailed):
         self.current = strip_keys(current)
 
 
+class ParentChanged(PreconditionFailed):
+    """A parent the unit wrote without reading was not as the unit expected (say, it no longer
+    names the child it shows as preferred); `current` is the parent now."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__("The record's parent was changed by another request.")
+        self.current = strip_keys(current)
+
+
 def guards_of(kind: Kind, record: dict[str, Any]) -> list[Guard]:
     """The uniqueness guards a live record holds: one per unique attribute it has a value of."""
     return [Guard(name, str(record[name])) for name in kind.unique if record.get(name) not in (None, "")]
@@ -72,19 +93,51 @@ def record_key(org: str, kind_name: str, record_id: int) -> dict[str, Any]:
 
 
 @dataclass
+class _Change:
+    """One record's change in a unit: a create (old None), an update, or a delete (new None)."""
+    org: str
+    kind: Kind
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    deleted_at: str | None = None
+    condition: tuple[str, dict[str, Any]] | None = None
+    idempotency: IdempotencyClaim | None = None
+
+
+@dataclass
+class _Effects:
+    """What a unit's child changes do to one parent."""
+    counts: dict[str, int] = field(default_factory=dict)
+    facets: dict[str, Any] = field(default_factory=dict)        # facet key -> value, or _GONE
+    summaries: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)  # child kind -> events
+    touched_at: str | None = None                                # when facets or summaries changed
+    expected: dict[str, bool] = field(default_factory=dict)     # attribute -> must exist
+
+    def touch(self, at: str) -> None:
+        self.touched_at = max(self.touched_at or at, at)
+
+
+@dataclass
+class _Summary:
+    """What a parent shows of its preferred children once the unit's changes are resolved."""
+    fields: dict[str, Any] = field(default_factory=dict)
+    pointer_is: dict[str, int] = field(default_factory=dict)  # blind refresh: pointer -> child it must name
+
+
+@dataclass
 class UnitOfWork:
     """Writes gathered to commit at once: `create`, `update` and `delete` add to it, `commit`
-    sends them as one transaction (a single write as a plain call). Counter changes of one
-    parent are summed into one write, as DynamoDB allows one operation per item."""
+    sends them as one transaction (a single write as a plain call)."""
     table: str
     ids: IdAllocator
     operations: list[dict[str, Any]] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
-    _counts: dict[tuple[str, str, int], dict[str, int]] = field(default_factory=dict)
-    _checks: set[tuple[str, str, int]] = field(default_factory=set)
-    _created: dict[tuple[str, str, int], tuple[int, dict[str, Any]]] = field(default_factory=dict)
-    _going: set[tuple[str, str, int]] = field(default_factory=set)
+    _changes: dict[RecordKey, _Change] = field(default_factory=dict)
+    _effects: dict[RecordKey, _Effects] = field(default_factory=dict)
+    _counted: dict[tuple[str, str], int] = field(default_factory=dict)  # (org, count SK) -> delta
+    _going: set[RecordKey] = field(default_factory=set)
     written: dict[str, Any] | None = None  # after a commit of one update: the record as stored
+    stored: dict[RecordKey, dict[str, Any]] = field(default_factory=dict)  # after a commit: what was written
 
     def _add(self, role: str, operation: str, **body: Any) -> None:
         body["TableName"] = self.table
@@ -99,34 +152,24 @@ class UnitOfWork:
                idempotency: IdempotencyClaim | None = None) -> dict[str, Any]:
         """Add a new record of `kind` (its id allocated now); returns it with its id."""
         record = dict(record, id=self.ids.next_id(org, kind.name, kind.id_block))
-        if idempotency:
-            now = int(time.time())
-            self._add("idempotency", "Put", Item=dynamo.to_item({
-                "PK": keys.org_pk(org), "SK": keys.idempotency_sk(idempotency.key),
-                "fingerprint": idempotency.fingerprint, "kind": kind.name, "response": record,
-                "created_epoch": now, "expires_at": now + IDEMPOTENCY_WINDOW_SECONDS,
-            }), ConditionExpression="attribute_not_exists(PK) OR expires_at < :now",
-                ExpressionAttributeValues={":now": dynamo.to_value(now)})
+        if any(child.facet for child in children_of(kind.name)):
+            record.setdefault(FACETS, {})  # its children's facets are set inside this map
+        self._join(org, kind, record)
         self._count(org, kind, record, +1)
         for guard in guards_of(kind, record):
             self._claim(org, kind, guard, record["id"])
-        item = {"PK": keys.org_pk(org), "SK": keys.record_sk(kind.name, record["id"]), "kind": kind.name,
-                **record, **kind.index_keys(org, record)}
-        self._created[(org, kind.name, record["id"])] = (len(self.operations), item)  # sent at commit
-        self._add(self._role(kind, record["id"]), "Put", Item={}, ConditionExpression="attribute_not_exists(PK)")
+        self._changes[(org, kind.name, record["id"])] = _Change(org, kind, None, record, idempotency=idempotency)
         return record
 
     def update(self, org: str, kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         """Set what `new` changed of `old` (and remove what it dropped), if the record is still
-        at `old`'s version; moves parent counters and uniqueness guards with it."""
-        maintained = maintained_counters(kind)
-        changed = {k: v for k, v in new.items()
-                   if k not in _NOT_FIELDS and k not in maintained and v is not None and old.get(k) != v}
-        removed = {k for k in old if k not in _NOT_FIELDS and k not in maintained and new.get(k) is None}
-        index_keys = kind.index_keys(org, new)
+        at `old`'s version; moves parent counters, facets, summaries and uniqueness guards with it.
+        `new` equal to `old` still checks the version (a parent read for its children's sake)."""
         if kind.parent and old[kind.parent.field] != new[kind.parent.field]:
-            self._count(org, kind, old, -1)
-            self._count(org, kind, new, +1)
+            self._leave(org, kind, old)
+            self._join(org, kind, new)
+        else:
+            self._change_in_place(org, kind, old, new)
         before = {g.field: g for g in guards_of(kind, old)}
         after = {g.field: g for g in guards_of(kind, new)}
         for name in set(before) | set(after):
@@ -135,34 +178,98 @@ class UnitOfWork:
                     self._release(org, kind, before[name])
                 if name in after:
                     self._claim(org, kind, after[name], old["id"])
-        self._update(org, kind, old, sets={**changed, **index_keys},
-                     removes=removed | (INDEX_KEY_ATTRIBUTES - set(index_keys)))
+        self._changes[(org, kind.name, old["id"])] = _Change(org, kind, old, new)
         return new
 
     def delete(self, org: str, kind: Kind, old: dict[str, Any], deleted_at: str, *,
-               condition: tuple[str, dict[str, Any]] | None = None, with_parent: bool = False) -> None:
+               condition: tuple[str, dict[str, Any]] | None = None, with_parent: bool = False,
+               before_parent: bool = False) -> None:
         """Mark `old` deleted (out of every index), if it is unchanged since read and none of
         its RESTRICT counters is above zero. `with_parent`: its parent goes in the same unit
-        (a cascade), so the parent's counter is not touched."""
+        (a cascade), so the parent is not touched; `before_parent`: its parent goes in a unit
+        right after this one (a cascade too large for one), so only the parent's counters and
+        facets move, not which child it shows as preferred."""
         self._going.add((org, kind.name, old["id"]))
         if not with_parent:
-            self._count(org, kind, old, -1)
+            self._leave(org, kind, {**old, "updated_at": deleted_at}, keep_summary=before_parent)
+        self._count(org, kind, old, -1)
         for guard in guards_of(kind, old):
             self._release(org, kind, guard)
-        clauses, values = ([condition[0]], dict(condition[1])) if condition else ([], {})
-        names = {}
-        for n, counter in enumerate(restricting_counters(kind)):
-            names[f"#k{n}"] = counter
-            clauses.append(f"(attribute_not_exists(#k{n}) OR #k{n} = :zero)")
-            values[":zero"] = 0
-        self._update(org, kind, old, sets={"deleted_at": deleted_at, "updated_at": deleted_at},
-                     removes=set(INDEX_KEY_ATTRIBUTES), condition=(" AND ".join(clauses), values), names=names)
+        self._changes[(org, kind.name, old["id"])] = _Change(org, kind, old, None, deleted_at, condition)
+
+    def writes(self, kind_name: str) -> bool:
+        """Whether the unit changes a record of this kind (for tests that race a commit)."""
+        return any(name == kind_name for _, name, _ in self._changes)
+
+    def expect(self, org: str, kind: Kind, record_id: int, attribute: str, *, present: bool) -> None:
+        """The write of this record (or of the parent a child's change touches) holds only if
+        `attribute` is present (or absent); otherwise the unit fails with ParentChanged."""
+        self._effects.setdefault((org, kind.name, record_id), _Effects()).expected[attribute] = present
+
+    # ---- what children do to their parent -------------------------------------------------
+
+    def _parent_effects(self, org: str, kind: Kind, record: dict[str, Any]) -> _Effects:
+        assert kind.parent is not None
+        return self._effects.setdefault((org, kind.parent.kind, record[kind.parent.field]), _Effects())
+
+    def _join(self, org: str, kind: Kind, record: dict[str, Any]) -> None:
+        """A live child arrives at its parent (which must be live)."""
+        if kind.parent is None:
+            return
+        effects = self._parent_effects(org, kind, record)
+        if kind.parent.counter:
+            effects.counts[kind.parent.counter] = effects.counts.get(kind.parent.counter, 0) + 1
+        if kind.facet and kind.facet(record) is not None:
+            effects.facets[keys.facet_key(kind.name, record["id"])] = kind.facet(record)
+            effects.touch(record["updated_at"])
+        if kind.summary and record.get(kind.summary.flag):
+            effects.summaries.setdefault(kind.name, []).append(("candidate", record))
+            effects.touch(record["updated_at"])
+
+    def _leave(self, org: str, kind: Kind, record: dict[str, Any], keep_summary: bool = False) -> None:
+        """A child leaves its parent (deleted, or moved to another)."""
+        if kind.parent is None:
+            return
+        effects = self._parent_effects(org, kind, record)
+        if kind.parent.counter:
+            effects.counts[kind.parent.counter] = effects.counts.get(kind.parent.counter, 0) - 1
+        if kind.facet:
+            effects.facets[keys.facet_key(kind.name, record["id"])] = _GONE
+            effects.touch(record["updated_at"])
+        if kind.summary and record.get(kind.summary.flag) and not keep_summary:
+            effects.summaries.setdefault(kind.name, []).append(("lost", record))
+            effects.touch(record["updated_at"])
+
+    def _change_in_place(self, org: str, kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> None:
+        if kind.parent is None:
+            return
+        if kind.facet and kind.facet(old) != kind.facet(new):
+            effects = self._parent_effects(org, kind, new)
+            value = kind.facet(new)
+            effects.facets[keys.facet_key(kind.name, new["id"])] = _GONE if value is None else value
+            effects.touch(new["updated_at"])
+        summary = kind.summary
+        if summary is None:
+            return
+        was, now = bool(old.get(summary.flag)), bool(new.get(summary.flag))
+        event = ("candidate" if now and not was else "lost" if was and not now
+                 else "refresh" if now and summary.fields(old) != summary.fields(new) else None)
+        if event:
+            effects = self._parent_effects(org, kind, new)
+            effects.summaries.setdefault(kind.name, []).append((event, new if now else old))
+            effects.touch(new["updated_at"])
+
+    def _count(self, org: str, kind: Kind, record: dict[str, Any], delta: int) -> None:
+        """A counted kind's org-wide count moves with every create and delete."""
+        if kind.counted:
+            sk = keys.count_sk(kind.name, record["id"])
+            self._counted[(org, sk)] = self._counted.get((org, sk), 0) + delta
 
     # ---- commit --------------------------------------------------------------------------
 
     def commit(self) -> None:
         """Send the writes; raises Rejected naming the first part whose condition failed."""
-        self._flush_counts()
+        self._build()
         if not self.operations:
             return
         if len(self.operations) > MAX_TRANSACTION_ITEMS:
@@ -191,6 +298,155 @@ class UnitOfWork:
                 if "TransactionConflict" not in codes or attempt == _MAX_CONFLICT_RETRIES:
                     raise WriteContention("Another request was changing the same records; retry shortly.") from None
 
+    def _build(self) -> None:
+        """Turn the gathered changes and their effects into one operation per item."""
+        summaries = {parent: self._resolve(parent, effects) for parent, effects in self._effects.items()}
+        for key, change in self._changes.items():
+            effects, summary = self._effects.get(key, _Effects()), summaries.get(key, _Summary())
+            if change.old is None:
+                self._put_new(change, effects, summary)
+            elif change.new is None:
+                self._soft_delete(change)
+            else:
+                self._write_update(change, effects, summary)
+        for parent, effects in self._effects.items():
+            if parent not in self._changes and parent not in self._going:
+                self._touch_parent(parent, effects, summaries[parent])
+        for (org, sk), delta in sorted(self._counted.items()):
+            if delta:
+                self._add(f"count:{sk}", "Update", Key=dynamo.to_item({"PK": keys.org_pk(org), "SK": sk}),
+                          UpdateExpression="ADD #live :delta", ExpressionAttributeNames={"#live": "live"},
+                          ExpressionAttributeValues={":delta": dynamo.to_value(delta)})
+        # An Idempotency-Key's claim goes first: on a repeat it is the failure reported (a
+        # replay), before any other part that the first request's success now fails (its guards).
+        order = sorted(range(len(self.roles)), key=lambda i: self.roles[i] != "idempotency")
+        self.operations = [self.operations[i] for i in order]
+        self.roles = [self.roles[i] for i in order]
+
+    def _resolve(self, parent: RecordKey, effects: _Effects) -> _Summary:
+        """Which child the parent shows as preferred, of each kind the unit changed."""
+        out = _Summary()
+        in_unit = parent in self._changes
+        for kind_name, events in effects.summaries.items():
+            summary = kind_named(kind_name).summary
+            assert summary is not None
+            chosen = [record for event, record in events if event == "candidate"]
+            if len(chosen) > 1:
+                raise ValueError(f"{kind_name}: two children made preferred in one unit")
+            lost = [record for event, record in events if event == "lost"]
+            refreshed = [record for event, record in events if event == "refresh"]
+            if (chosen or lost) and not in_unit:
+                raise ValueError(f"{kind_name}: which child is preferred changes only with its parent in the unit")
+            if chosen:
+                out.fields.update({**summary.fields(chosen[0]), summary.pointer: chosen[0]["id"]})
+            elif lost:
+                out.fields.update({**summary.fields(None), summary.pointer: None})
+            elif refreshed:
+                out.fields.update(summary.fields(refreshed[-1]))
+                if not in_unit:
+                    out.pointer_is[summary.pointer] = refreshed[-1]["id"]
+        return out
+
+    def _put_new(self, change: _Change, effects: _Effects, summary: _Summary) -> None:
+        record = dict(change.new or {})
+        for counter, delta in effects.counts.items():
+            record[counter] = record.get(counter, 0) + delta
+        facets = dict(record.get(FACETS, {}))
+        for key, value in effects.facets.items():
+            if value is _GONE:
+                facets.pop(key, None)
+            else:
+                facets[key] = value
+        if FACETS in record or facets:
+            record[FACETS] = facets
+        record.update({k: v for k, v in summary.fields.items()})
+        record = {k: v for k, v in record.items() if v is not None}
+        key = (change.org, change.kind.name, record["id"])
+        self.stored[key] = record
+        claim = change.idempotency
+        if claim:  # the key's record holds the response to replay: the record as created
+            now = int(time.time())
+            self._add("idempotency", "Put", Item=dynamo.to_item({
+                "PK": keys.org_pk(change.org), "SK": keys.idempotency_sk(claim.key),
+                "fingerprint": claim.fingerprint, "kind": change.kind.name, "response": record,
+                "created_epoch": now, "expires_at": now + IDEMPOTENCY_WINDOW_SECONDS,
+            }), ConditionExpression="attribute_not_exists(PK) OR expires_at < :now",
+                ExpressionAttributeValues={":now": dynamo.to_value(now)})
+        self._add(self._role(change.kind, record["id"]), "Put", Item=dynamo.to_item({
+            "PK": keys.org_pk(change.org), "SK": keys.record_sk(change.kind.name, record["id"]),
+            "kind": change.kind.name, **record, **change.kind.derived(change.org, record)}),
+            ConditionExpression="attribute_not_exists(PK)")
+
+    def _write_update(self, change: _Change, effects: _Effects, summary: _Summary) -> None:
+        kind, old, new = change.kind, change.old or {}, dict(change.new or {})
+        maintained = maintained_attributes(kind)
+        new.update(summary.fields)
+        if effects.touched_at and effects.touched_at > new.get("updated_at", ""):
+            new["updated_at"] = effects.touched_at
+        for name in maintained - set(summary.fields):
+            if name in old:
+                new[name] = old[name]  # what other writers keep is never taken from `new`
+        changed = {k: v for k, v in new.items()
+                   if k not in _NOT_FIELDS and (k not in maintained or k in summary.fields)
+                   and v is not None and old.get(k) != v}
+        removed = {k for k in old if k not in _NOT_FIELDS and (k not in maintained or k in summary.fields)
+                   and new.get(k) is None}
+        live_new = {k: v for k, v in new.items() if v is not None}
+        derived = kind.derived(change.org, live_new)
+        self._update(change.org, kind, old, sets={**changed, **derived},
+                     removes=removed | (DERIVED_ATTRIBUTES - set(derived)), effects=effects)
+        stored = {**live_new, "version": old["version"] + 1}
+        if effects.facets:
+            stored[FACETS] = _applied(old.get(FACETS, {}), effects.facets)
+        for counter, delta in effects.counts.items():
+            stored[counter] = old.get(counter, 0) + delta
+        self.stored[(change.org, kind.name, old["id"])] = stored
+
+    def _soft_delete(self, change: _Change) -> None:
+        kind, old = change.kind, change.old or {}
+        clauses, values = ([change.condition[0]], dict(change.condition[1])) if change.condition else ([], {})
+        names = {}
+        for n, counter in enumerate(restricting_counters(kind)):
+            names[f"#k{n}"] = counter
+            clauses.append(f"(attribute_not_exists(#k{n}) OR #k{n} = :zero)")
+            values[":zero"] = 0
+        self._update(change.org, kind, old, sets={"deleted_at": change.deleted_at, "updated_at": change.deleted_at},
+                     removes=set(DERIVED_ATTRIBUTES), condition=(" AND ".join(clauses), values), names=names)
+
+    def _touch_parent(self, parent: RecordKey, effects: _Effects, summary: _Summary) -> None:
+        """A parent the unit did not read: only what its children changed, in one blind write."""
+        org, kind_name, parent_id = parent
+        kind = kind_named(kind_name)
+        expression = _Expression()
+        if effects.touched_at:
+            expression.set("updated_at", effects.touched_at)
+            if kind.search_row is not None:
+                expression.set(f"{SEARCH}SK", keys.sort_key(effects.touched_at, parent_id))
+        if summary.fields:
+            for name, value in summary.fields.items():
+                expression.set_or_remove(name, value)
+            lookup_sets, lookup_removes = kind.summary_keys(org, parent_id, summary.fields)
+            for name, value in lookup_sets.items():
+                expression.set(name, value)
+            for name in lookup_removes:
+                expression.remove(name)
+            expression.add("version", 1)  # what the parent shows changed: readers' versions are stale
+        expression.effects(effects)
+        condition = [_LIVE]
+        for pointer, child_id in summary.pointer_is.items():
+            condition.append(f"{expression.name(pointer)} = {expression.value(child_id)}")
+        for attribute, present in effects.expected.items():
+            exists = "attribute_exists" if present else "attribute_not_exists"
+            condition.append(f"{exists}({expression.name(attribute)})")
+        role = f"parent:{kind_name}:{parent_id}"
+        key = record_key(org, kind_name, parent_id)
+        if expression.empty():
+            self._add(role, "ConditionCheck", Key=key, ConditionExpression=" AND ".join(condition),
+                      **expression.attributes())
+            return
+        self._add(role, "Update", Key=key, UpdateExpression=expression.text(),
+                  ConditionExpression=" AND ".join(condition), **expression.attributes())
+
     # ---- internals -----------------------------------------------------------------------
 
     @staticmethod
@@ -198,61 +454,26 @@ class UnitOfWork:
         return f"record:{kind.name}:{record_id}"
 
     def _update(self, org: str, kind: Kind, old: dict[str, Any], *, sets: dict[str, Any], removes: set[str],
-                condition: tuple[str, dict[str, Any]] | None = None, names: dict[str, str] | None = None) -> None:
-        names = dict(names or {})
-        values: dict[str, Any] = {":version": old["version"], ":next": old["version"] + 1}
-        assignments = ["version = :next"]
-        for n, (name, value) in enumerate(sorted(sets.items())):
-            names[f"#s{n}"], values[f":s{n}"] = name, value
-            assignments.append(f"#s{n} = :s{n}")
-        expression = "SET " + ", ".join(assignments)
-        gone = sorted(removes - set(sets))
-        if gone:
-            names.update({f"#r{n}": name for n, name in enumerate(gone)})
-            expression += " REMOVE " + ", ".join(f"#r{n}" for n in range(len(gone)))
+                condition: tuple[str, dict[str, Any]] | None = None, names: dict[str, str] | None = None,
+                effects: _Effects | None = None) -> None:
+        expression = _Expression(names)
+        expression.values[":version"], expression.values[":next"] = old["version"], old["version"] + 1
+        expression.sets.append("version = :next")
+        for name, value in sorted(sets.items()):
+            expression.set(name, value)
+        for name in sorted(removes - set(sets)):
+            expression.remove(name)
+        if effects is not None:
+            expression.effects(effects)
         check = "version = :version AND attribute_not_exists(deleted_at)"
         extra, extra_values = condition or ("", {})
         if extra:
             check += f" AND {extra}"
-            values.update(extra_values)
+            expression.values.update(extra_values)
+        for attribute, present in (effects.expected.items() if effects else ()):
+            check += f" AND {'attribute_exists' if present else 'attribute_not_exists'}({expression.name(attribute)})"
         self._add(self._role(kind, old["id"]), "Update", Key=record_key(org, kind.name, old["id"]),
-                  UpdateExpression=expression, ConditionExpression=check, ExpressionAttributeNames=names,
-                  ExpressionAttributeValues={k: dynamo.to_value(v) for k, v in values.items()})
-
-    def _count(self, org: str, kind: Kind, record: dict[str, Any], delta: int) -> None:
-        """The record's parent must be live; its counter of `kind` moves by `delta`."""
-        if kind.parent is None:
-            return
-        parent = (org, kind.parent.kind, record[kind.parent.field])
-        self._checks.add(parent)
-        if kind.parent.counter:
-            counts = self._counts.setdefault(parent, {})
-            counts[kind.parent.counter] = counts.get(kind.parent.counter, 0) + delta
-
-    def _flush_counts(self) -> None:
-        for parent in sorted(self._checks):
-            org, parent_kind, parent_id = parent
-            if parent in self._going:
-                continue
-            counts = {c: d for c, d in self._counts.get(parent, {}).items() if d}
-            if parent in self._created:  # created in this unit: it starts with the counts
-                item = self._created[parent][1]
-                for counter, delta in counts.items():
-                    item[counter] = item.get(counter, 0) + delta
-                continue
-            role = f"parent:{parent_kind}:{parent_id}"
-            live = "attribute_exists(PK) AND attribute_not_exists(deleted_at)"
-            if not counts:
-                self._add(role, "ConditionCheck", Key=record_key(org, parent_kind, parent_id), ConditionExpression=live)
-                continue
-            names = {f"#c{n}": c for n, c in enumerate(counts)}
-            self._add(role, "Update", Key=record_key(org, parent_kind, parent_id),
-                      UpdateExpression="ADD " + ", ".join(f"#c{n} :c{n}" for n in range(len(counts))),
-                      ConditionExpression=live, ExpressionAttributeNames=names,
-                      ExpressionAttributeValues={f":c{n}": dynamo.to_value(d) for n, d in enumerate(counts.values())})
-        self._checks.clear()
-        for index, item in self._created.values():
-            self.operations[index]["Put"]["Item"] = dynamo.to_item(item)
+                  UpdateExpression=expression.text(), ConditionExpression=check, **expression.attributes())
 
     def _claim(self, org: str, kind: Kind, guard: Guard, record_id: int) -> None:
         self._add(f"guard:{guard.field}", "Put",
@@ -277,6 +498,88 @@ class UnitOfWork:
         getattr(dynamo.client(), call)(**body)
 
 
+def _applied(facets: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = dict(facets)
+    for key, value in changes.items():
+        if value is _GONE:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+class _Expression:
+    """An UpdateExpression built clause by clause, with its attribute names and values."""
+
+    def __init__(self, names: dict[str, str] | None = None) -> None:
+        self.names: dict[str, str] = dict(names or {})
+        self.values: dict[str, Any] = {}
+        self.sets: list[str] = []
+        self.removes: list[str] = []
+        self.adds: list[str] = []
+
+    def name(self, attribute: str) -> str:
+        for placeholder, existing in self.names.items():
+            if existing == attribute:
+                return placeholder
+        placeholder = f"#a{len(self.names)}"
+        self.names[placeholder] = attribute
+        return placeholder
+
+    def value(self, value: Any) -> str:
+        placeholder = f":v{len(self.values)}"
+        self.values[placeholder] = value
+        return placeholder
+
+    def set(self, attribute: str, value: Any) -> None:
+        self.sets.append(f"{self.name(attribute)} = {self.value(value)}")
+
+    def remove(self, attribute: str) -> None:
+        self.removes.append(self.name(attribute))
+
+    def set_or_remove(self, attribute: str, value: Any) -> None:
+        if value is None:
+            self.remove(attribute)
+        else:
+            self.set(attribute, value)
+
+    def add(self, attribute: str, delta: int) -> None:
+        self.adds.append(f"{self.name(attribute)} {self.value(delta)}")
+
+    def effects(self, effects: _Effects) -> None:
+        """A parent's counters (ADD) and facets (paths inside its facets map)."""
+        for counter, delta in sorted(effects.counts.items()):
+            if delta:
+                self.add(counter, delta)
+        for key, value in sorted(effects.facets.items()):
+            path = f"{self.name(FACETS)}.{self.name(key)}"
+            if value is _GONE:
+                self.removes.append(path)
+            else:
+                self.sets.append(f"{path} = {self.value(value)}")
+
+    def empty(self) -> bool:
+        return not (self.sets or self.removes or self.adds)
+
+    def text(self) -> str:
+        parts = []
+        if self.sets:
+            parts.append("SET " + ", ".join(self.sets))
+        if self.removes:
+            parts.append("REMOVE " + ", ".join(self.removes))
+        if self.adds:
+            parts.append("ADD " + ", ".join(self.adds))
+        return " ".join(parts)
+
+    def attributes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.names:
+            out["ExpressionAttributeNames"] = self.names
+        if self.values:
+            out["ExpressionAttributeValues"] = {k: dynamo.to_value(v) for k, v in self.values.items()}
+        return out
+
+
 class WriteContention(ServiceUnavailable):
     """Other requests kept changing the same record faster than this one could apply its
     change: retry after Retry-After (docs/api.md, "write contention")."""
@@ -288,7 +591,9 @@ def explain(rejected: Rejected) -> Exception:
     role, old = rejected.role, rejected.old
     if role.startswith("parent:"):
         _, kind_name, parent_id = role.split(":")
-        return NotFound(f"{kind_named(kind_name).label} {parent_id} does not exist.")
+        if old is None or old.get("deleted_at"):
+            return NotFound(f"{kind_named(kind_name).label} {parent_id} does not exist.")
+        return ParentChanged(old)
     if role.startswith("guard:"):
         name = role.split(":", 1)[1]
         taken_by = old.get("record_id") if old else None

@@ -30,7 +30,7 @@ def before_next_write(monkeypatch, kind: str, competitor: Callable[[], Any]) -> 
     state = {"raced": False}
 
     def commit(self):
-        if not state["raced"] and any(role.startswith(f"record:{kind}:") for role in self.roles):
+        if not state["raced"] and self.writes(kind):
             state["raced"] = True
             competitor()
         return original(self)
@@ -203,7 +203,7 @@ def test_an_update_merged_again_after_each_change_succeeds_within_its_attempts(a
     original, rounds, busy = UnitOfWork.commit, [], []
 
     def commit(self):
-        if not busy and len(rounds) < 7 and any(role.startswith("record:DONOR:") for role in self.roles):
+        if not busy and len(rounds) < 7 and self.writes("DONOR"):
             rounds.append(None)
             busy.append(None)  # the other writer's own commit is not raced
             donors.update("acme", int(donor["id"]), {"notes": f"other {len(rounds)}"}, None)
@@ -220,11 +220,11 @@ def test_an_update_that_never_gets_through_is_503_write_contention(api, acme, do
     original = UnitOfWork.commit
 
     def commit(self):
-        if any(role.startswith("record:DONOR:") for role in self.roles) and self.roles[0] != "other":
+        if self.writes("DONOR") and not getattr(self, "competitor", False):
             other = UnitOfWork(self.table, self.ids)
             current = records().get("acme", DONOR_KIND, int(donor["id"]))
             other.update("acme", DONOR_KIND, current, {**current, "version": current["version"] + 1})
-            other.roles[0] = "other"
+            other.competitor = True
             original(other)
         return original(self)
 
