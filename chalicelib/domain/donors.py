@@ -2,6 +2,12 @@
 
 A donor may be addressed by its integer id or, where a client carries ids from
 another system, by its `external_id` (unique within the org).
+
+A donor's e-mail addresses, phone numbers, street and web addresses are records of their
+own (contact_points.py); the donor's `email`, `phone` and postal address fields are those of
+its preferred ones, kept by the store. Writing them here (the native face's flat fields)
+changes the preferred record; LGL's nested arrays add records. Either way one unit of work
+writes the donor and its contact points together.
 """
 from __future__ import annotations
 
@@ -10,26 +16,35 @@ from typing import Any, Iterable
 
 from ..store.context import records
 from ..store.filters import AnyOf, Contains, Filter, Missing, OneOf
-from ..store.kinds import DONOR
+from ..store.kinds import ADDRESS_FIELDS, DONOR
 from ..store.queries import Page
 from ..store.schema import Kind
-from . import lifecycle
+from ..store.writes import ConcurrentChange, Replayed
+from . import contact_points, lifecycle
+from .contact_points import EMAILS, PHONES, POINTS, STREETS, Plan, Point
 from ..errors import Conflict, NotFound, ValidationFailed
 
 LABEL = DONOR.label
 
-# Fields a client may set; everything else on the record is derived or server-maintained.
-EDITABLE = (
+# Fields of the donor itself a client may set (every face's); everything else on the record is
+# derived, kept by its contact points, or server-maintained.
+OWN_FIELDS = (
     "is_org", "prefix", "first_name", "middle_name", "last_name", "suffix", "nick_name",
-    "org_name", "job_title", "email", "phone", "street", "city", "state", "postal_code",
-    "country", "external_id", "birthday", "is_deceased", "is_anon", "salutation", "addressee",
+    "org_name", "job_title", "external_id", "birthday", "is_deceased", "is_anon", "salutation", "addressee",
     "status", "notes",
+    # LGL's constituent fields (docs/lgl.md has the mapping)
+    "spouse_name", "spouse_nick_name", "maiden_name", "gender", "deceased_date", "annual_report_name",
+    "alt_salutation", "alt_addressee", "honorary_name", "assistant_name", "date_added",
+    "constituent_contact_type_id", "marital_status_id",
 )
+# The native face's flat contact fields: the preferred contact point of each kind.
+CONTACT_FIELDS = ("email", "phone", *ADDRESS_FIELDS)
+EDITABLE = OWN_FIELDS + CONTACT_FIELDS
 EXTERNAL_ID_MAX = 128
 NOTES_MAX = 5000
-# What a text search (Together `q`, MPDX `filter[wildcard_search]`) looks in, lower-cased.
-SEARCHED = ("sort_name", "first_name", "last_name", "nick_name", "org_name", "email", "external_id",
-            "phone", "notes")
+# What a text search (Together `q`) looks in besides the preferred e-mail and phone, lower-cased.
+SEARCHED = ("sort_name", "first_name", "last_name", "nick_name", "org_name", "external_id", "notes")
+DEFAULT_CONTACT_TYPE = 1243  # LGL's "Primary"
 
 # Where the donor stands in the relationship (MPDX's contact statuses). No status is allowed.
 ACTIVE_STATUSES = (
@@ -39,8 +54,6 @@ ACTIVE_STATUSES = (
 )
 HIDDEN_STATUSES = ("Not Interested", "Unresponsive", "Never Ask", "Research Abandoned", "Expired Referral")
 STATUSES = ACTIVE_STATUSES + HIDDEN_STATUSES
-ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
-
 
 def resolve_id(org: str, ref: Any) -> int:
     """The donor's id from an integer id or its external_id; 404 when neither exists."""
@@ -76,8 +89,10 @@ def _known_id(donor_id: int) -> int:
     return donor_id
 
 
-def _derive(fields: dict[str, Any]) -> dict[str, Any]:
-    """Check the donor as a whole and fill what the server derives."""
+def _derive(fields: dict[str, Any], *, new: bool = False) -> dict[str, Any]:
+    """Check the donor as a whole and fill what the server derives: always its sort name and
+    search text; for a new donor, the names LGL fills when they are not given (addressee,
+    salutation, annual report, alternate and honorary names) and the date it was added."""
     out = {k: v for k, v in fields.items() if v is not None and v != ""}
     out["is_org"] = bool(fields.get("is_org"))
     if out["is_org"]:
@@ -91,13 +106,30 @@ def _derive(fields: dict[str, Any]) -> dict[str, Any]:
         sort_name = ", ".join(p for p in (last, first) if p) or out["org_name"]
     if out.get("status") is not None and out["status"] not in STATUSES:
         raise ValidationFailed.on("status", f"must be one of {', '.join(STATUSES)}, or null")
+    if new:
+        _fill_names(out)
     out["sort_name"] = sort_name
     searched = [str(out[f]).lower() for f in SEARCHED if out.get(f)]
-    phone_digits = _digits(out.get("phone") or "")
-    if phone_digits:  # so that "555-0100" finds "+1 555 0100" by its digits
-        searched.append(phone_digits)
     out["search_text"] = " ".join(searched)
     return out
+
+
+def _fill_names(donor: dict[str, Any]) -> None:
+    """The names a new donor is given when they are not sent (LGL's examples: "Joe Doe", "Joe")."""
+    if donor["is_org"]:
+        donor.setdefault("addressee", donor.get("org_name"))
+        donor.setdefault("alt_addressee", donor.get("addressee"))
+    else:
+        full = " ".join(donor[p] for p in ("prefix", "first_name", "last_name", "suffix") if donor.get(p))
+        donor.setdefault("addressee", full or None)
+        donor.setdefault("salutation", donor.get("first_name") or donor.get("last_name"))
+        for name in ("annual_report_name", "alt_addressee", "honorary_name"):
+            donor.setdefault(name, donor.get("addressee"))
+        donor.setdefault("alt_salutation", donor.get("salutation"))
+    donor.setdefault("constituent_contact_type_id", DEFAULT_CONTACT_TYPE)
+    donor.setdefault("date_added", lifecycle.now()[:10])
+    for name in [k for k, v in donor.items() if v is None]:
+        del donor[name]
 
 
 def _digits(text: str) -> str:
@@ -107,14 +139,20 @@ def _digits(text: str) -> str:
 _PHONE_LIKE = re.compile(r"^[\d\s()+./-]+$")
 
 
+# Where a text search looks: the donor's own search text, and what its preferred e-mail
+# address and phone number put on it (the store keeps those with the contact points).
+_TEXTS = ("search_text", "email_text", "phone_text")
+
+
 def text_filter(text: str) -> Filter:
-    """Matches donors whose search text holds `text` (any case); a query that looks like a
-    phone number also matches by its digits alone (`555-0100` finds `+1 555 0100`)."""
-    lowered = Contains("search_text", text.lower())
+    """Matches donors whose names, external id, notes, preferred e-mail or phone hold `text`
+    (any case); a query that looks like a phone number also matches by its digits alone
+    (`555-0100` finds `+1 555 0100`)."""
+    wanted = [text.lower()]
     digits = _digits(text)
     if _PHONE_LIKE.match(text) and len(digits) >= 3 and digits != text.strip():
-        return AnyOf(((lowered,), (Contains("search_text", digits),)))
-    return lowered
+        wanted.append(digits)
+    return AnyOf(tuple((Contains(attribute, value),) for value in wanted for attribute in _TEXTS))
 
 
 def deletable(donor: dict[str, Any]) -> bool:
@@ -122,24 +160,100 @@ def deletable(donor: dict[str, Any]) -> bool:
     return _history_refusal(donor) is None
 
 
-def create(org: str, fields: dict[str, Any], idempotency=None) -> lifecycle.Created:
-    donor = _derive(fields)
-    return lifecycle.create(org, DONOR, donor, idempotency=idempotency)
+ContactChanges = dict[Point, tuple[list[dict[str, Any]], bool]]  # point -> (records sent, remove previous)
+
+
+def _flat_contacts(fields: dict[str, Any], old: dict[str, Any] | None = None) -> dict[Point, dict[str, Any] | None]:
+    """The native face's flat contact fields, as the preferred contact point of each kind:
+    its new values, or None to remove it (an address whose every part is null)."""
+    wanted: dict[Point, dict[str, Any] | None] = {}
+    for point, name in ((EMAILS, "email"), (PHONES, "phone")):
+        if name in fields:
+            value = fields[name]
+            wanted[point] = None if value in (None, "") else {"address" if point is EMAILS else "number": value}
+    if any(name in fields for name in ADDRESS_FIELDS):
+        address = {name: fields[name] if name in fields else (old or {}).get(name) for name in ADDRESS_FIELDS}
+        wanted[STREETS] = None if not any(address.values()) else address
+    return wanted
+
+
+def _check_size(plans: list[Plan]) -> None:
+    if sum(plan.size() for plan in plans) > contact_points.NESTED_MAX:
+        raise ValidationFailed.on("body", f"at most {contact_points.NESTED_MAX} contact points can be written at once")
+
+
+def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: ContactChanges | None = None
+           ) -> lifecycle.Created:
+    """A new donor with its contact points, in one write: the native face's flat `email`,
+    `phone` and address fields, or LGL's nested arrays (`contacts`)."""
+    own = {k: v for k, v in fields.items() if k not in CONTACT_FIELDS}
+    donor = _derive(own, new=True)
+    plans = [contact_points.set_preferred(point, [], values)
+             for point, values in _flat_contacts(fields).items()]
+    plans += [contact_points.append(point, [], [contact_points.resolved(org, point, r) for r in sent])
+              for point, (sent, _) in (contacts or {}).items()]
+    _check_size(plans)
+    if not any(plans):
+        return lifecycle.create(org, DONOR, donor, idempotency=idempotency)
+    try:
+        with records().unit_of_work() as unit:
+            created = unit.create(org, DONOR, lifecycle.new_record(donor), idempotency=idempotency)
+            for plan in plans:
+                contact_points.add_to(unit, org, plan, created["id"])
+    except Replayed as replayed:
+        return replayed.created
+    return lifecycle.Created(unit.stored[(org, DONOR.name, created["id"])])
 
 
 def get(org: str, ref: Any) -> dict[str, Any]:
     return lifecycle.fetch(org, DONOR, resolve_id(org, ref))
 
 
-def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
-    def merge(old: dict[str, Any]) -> dict[str, Any]:
-        editable = {k: old.get(k) for k in EDITABLE}
-        derived = _derive({**editable, **changes})
-        server_kept = {k: v for k, v in old.items() if k not in EDITABLE and k not in derived
-                       and k not in ("sort_name", "search_text")}
-        return {**server_kept, **derived}
+def with_contacts(org: str, ref: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """A live donor and its contact points by kind (each by id): one Query."""
+    donor, details = records().aggregate(org, DONOR, resolve_id(org, ref))
+    return donor, {point.kind.name: sorted(details.get(point.kind.name, []), key=lambda r: r["id"])
+                   for point in POINTS}
 
-    return lifecycle.update(org, DONOR, resolve_id(org, ref), merge, expected_version)
+
+def _merged(old: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    own = {k: old.get(k) for k in OWN_FIELDS}
+    derived = _derive({**own, **{k: v for k, v in changes.items() if k not in CONTACT_FIELDS}})
+    server_kept = {k: v for k, v in old.items() if k not in OWN_FIELDS and k not in derived
+                   and k not in ("sort_name", "search_text")}
+    return {**server_kept, **derived}
+
+
+def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None, *,
+           contacts: ContactChanges | None = None) -> dict[str, Any]:
+    """Apply `changes` (and, with them, the contact points they name) as one write."""
+    donor_id = resolve_id(org, ref)
+    flat = _flat_contacts(changes)
+    if not flat and not contacts:
+        return lifecycle.update(org, DONOR, donor_id, lambda old: _merged(old, changes), expected_version)
+    resolved = {point: [contact_points.resolved(org, point, r) for r in sent]
+                for point, (sent, _) in (contacts or {}).items()}
+    for _ in lifecycle.attempts(DONOR, donor_id):
+        old, existing = with_contacts(org, donor_id)
+        lifecycle.check_version(DONOR, old, expected_version)
+        plans = [contact_points.set_preferred(point, existing[point.kind.name], values)
+                 for point, values in _flat_contacts(changes, old).items()]
+        plans += [contact_points.append(point, existing[point.kind.name], resolved[point], remove)
+                  for point, (_, remove) in (contacts or {}).items()]
+        _check_size(plans)
+        merged = _merged(old, changes)
+        if merged == old and not any(plans):
+            return old  # nothing changed: no write, no new version
+        new = {**merged, "version": old["version"] + 1, "updated_at": lifecycle.now()}
+        try:
+            with records().unit_of_work() as unit:
+                unit.update(org, DONOR, old, new)
+                for plan in plans:
+                    contact_points.add_to(unit, org, plan, donor_id)
+            return unit.stored[(org, DONOR.name, donor_id)]
+        except ConcurrentChange:
+            continue
+    raise AssertionError("unreachable")
 
 
 def _history_refusal(donor: dict[str, Any]) -> Exception | None:
@@ -188,10 +302,10 @@ def search(org: str, *, text: str | None, email: str | None, newest_name_last: b
 
 def _matches_text(donor: dict[str, Any], text: str) -> bool:
     """`text_filter`, in memory (for a donor already read)."""
-    search_text = donor.get("search_text", "")
+    texts = [donor.get(attribute) or "" for attribute in _TEXTS]
     digits = _digits(text)
-    return text.lower() in search_text or bool(
-        _PHONE_LIKE.match(text) and len(digits) >= 3 and digits in search_text)
+    wanted = [text.lower()] + ([digits] if _PHONE_LIKE.match(text) and len(digits) >= 3 else [])
+    return any(value in searched for value in wanted for searched in texts)
 
 
 # What a list that shows donors by name needs of each (MPDX contacts): read as a projection.

@@ -87,7 +87,7 @@ def fetch(org: str, kind: Kind, record_id: int) -> dict[str, Any]:
     return records().live(org, kind, record_id)
 
 
-def _check_version(kind: Kind, record: dict[str, Any], expected_version: int | None) -> None:
+def check_version(kind: Kind, record: dict[str, Any], expected_version: int | None) -> None:
     if expected_version is not None and record["version"] != expected_version:
         raise PreconditionFailed(
             f"{kind.label} {record['id']} is at version {record['version']}, not {expected_version}; "
@@ -95,7 +95,7 @@ def _check_version(kind: Kind, record: dict[str, Any], expected_version: int | N
         )
 
 
-def _attempts(kind: Kind, record_id: int):
+def attempts(kind: Kind, record_id: int):
     """Attempt numbers, pausing (jittered, growing) before each retry; WriteContention after the last."""
     for attempt in range(_MERGE_ATTEMPTS):
         if attempt:
@@ -109,8 +109,8 @@ def update(org: str, kind: Kind, record_id: int, merge: Callable[[dict[str, Any]
            expected_version: int | None) -> dict[str, Any]:
     """Apply `merge` (old record -> new fields, validated) as one conditional write."""
     old = fetch(org, kind, record_id)
-    for _ in _attempts(kind, record_id):
-        _check_version(kind, old, expected_version)
+    for _ in attempts(kind, record_id):
+        check_version(kind, old, expected_version)
         merged = merge(old)
         if merged == old:
             return old  # nothing changed: no write, no new version
@@ -141,12 +141,12 @@ def delete(org: str, kind: Kind, record_id: int, expected_version: int | None, *
     caller's inside the write, so a concurrent change cannot slip between read and delete.
     """
     old = records().get(org, kind, record_id)
-    for _ in _attempts(kind, record_id):
+    for _ in attempts(kind, record_id):
         if old is None:
             raise NotFound(f"{kind.label} {record_id} does not exist.")
         if old.get("deleted_at"):
             return
-        _check_version(kind, old, expected_version)
+        check_version(kind, old, expected_version)
         refusal = refuse(old) or _restricted(kind, old)
         if refusal:
             raise refusal

@@ -18,8 +18,8 @@ from .ids import IdAllocator
 from .queries import KeyRange, Page
 from .schema import COLLECTIONS, LISTS, Kind, cascading_children, children_of
 from .search_index import Row, SearchIndex, count_of
-from .writes import (MAX_TRANSACTION_ITEMS, Created, IdempotencyClaim, Rejected, UnitOfWork, explain,
-                     guards_of, replay)
+from .writes import (MAX_TRANSACTION_ITEMS, Created, IdempotencyClaim, Rejected, Replayed, UnitOfWork,
+                     explain, guards_of, replay)
 
 _TIMELINE = KeyRange(low=keys.TIMELINE_LOW, high=keys.HEAD_SK)  # the head, then its timeline
 _AGGREGATE = KeyRange(prefix=keys.HEAD_SK)                        # the head, then its details
@@ -164,9 +164,14 @@ class Records:
         self.commit(unit)
 
     def commit(self, unit: UnitOfWork) -> None:
+        """Commit the unit. Raises Replayed when its Idempotency-Key replays an earlier request,
+        else the error a failed condition means (NotFound, Conflict, ConcurrentChange...)."""
         try:
             unit.commit()
         except Rejected as rejected:
+            claim = unit.claim()
+            if rejected.role == "idempotency" and claim:
+                raise Replayed(replay(rejected.old, claim)) from None
             raise explain(rejected) from None
 
     def create(self, org: str, kind: Kind, record: dict[str, Any], *,
@@ -179,11 +184,9 @@ class Records:
         unit = UnitOfWork(self.table, self.ids)
         created = unit.create(org, kind, record, idempotency=idempotency)
         try:
-            unit.commit()
-        except Rejected as rejected:
-            if rejected.role == "idempotency" and idempotency:
-                return replay(rejected.old, idempotency)
-            raise explain(rejected) from None
+            self.commit(unit)
+        except Replayed as replayed:
+            return replayed.created
         return Created(unit.stored[(org, kind.name, created["id"])])
 
     def update(self, org: str, kind: Kind, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -203,7 +206,8 @@ class Records:
         own; if the parent's write then fails, a retried delete finishes the rest."""
         cascading = cascading_children(kind)
         going: list[tuple[Kind, dict[str, Any]]] = []
-        if any(not child.timeline_at for child in cascading):  # the details come whole in one Query
+        if any(not child.timeline_at and (child.parent.counter is None or old.get(child.parent.counter))
+               for child in cascading):  # the details come whole in one Query (none counted: none read)
             _, details = self.aggregate(org, kind, old["id"])
             going += [(child, record) for child in cascading if not child.timeline_at
                       for record in details.get(child.name, [])]

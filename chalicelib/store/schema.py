@@ -111,6 +111,7 @@ class Kind:
     extra_keys: Callable[[str, Record], dict[str, str]] | None = None
     # Ids reserved per round trip; 1 for kinds created rarely by short-lived processes (no gaps).
     id_block: int | None = None
+    first_id: int = 1              # the first id issued (above values the code itself defines)
     search_row: Callable[[Record], dict[str, Any]] | None = None
     counted: bool = False
     facet: Callable[[Record], Any] | None = None

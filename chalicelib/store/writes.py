@@ -66,6 +66,15 @@ class Rejected(Exception):
         self.old = old
 
 
+class Replayed(Exception):
+    """The unit's Idempotency-Key was used before with the same request: `created` is what the
+    first one answered (nothing was written this time)."""
+
+    def __init__(self, created: "Created") -> None:
+        super().__init__("replayed")
+        self.created = created
+
+
 class ConcurrentChange(PreconditionFailed):
     """The record changed since it was read; `current` is what it is now."""
 
@@ -151,7 +160,7 @@ class UnitOfWork:
     def create(self, org: str, kind: Kind, record: dict[str, Any], *,
                idempotency: IdempotencyClaim | None = None) -> dict[str, Any]:
         """Add a new record of `kind` (its id allocated now); returns it with its id."""
-        record = dict(record, id=self.ids.next_id(org, kind.name, kind.id_block))
+        record = dict(record, id=self.ids.next_id(org, kind.name, kind.id_block) + kind.first_id - 1)
         if any(child.facet for child in children_of(kind.name)):
             record.setdefault(FACETS, {})  # its children's facets are set inside this map
         self._join(org, kind, record)
@@ -196,6 +205,10 @@ class UnitOfWork:
         for guard in guards_of(kind, old):
             self._release(org, kind, guard)
         self._changes[(org, kind.name, old["id"])] = _Change(org, kind, old, None, deleted_at, condition)
+
+    def claim(self) -> IdempotencyClaim | None:
+        """The Idempotency-Key claim of the unit's create, if it has one."""
+        return next((c.idempotency for c in self._changes.values() if c.idempotency), None)
 
     def writes(self, kind_name: str) -> bool:
         """Whether the unit changes a record of this kind (for tests that race a commit)."""

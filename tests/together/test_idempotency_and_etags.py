@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.domain import contact_logs, donors
 from chalicelib.errors import PreconditionFailed
-from chalicelib.store import records as records_module
+from chalicelib.store.writes import UnitOfWork
 from chalicelib.store import writes as writes_module
 from tests.conftest import new_donation, new_donor, new_log
 
@@ -252,8 +252,8 @@ def test_patch_that_changes_nothing_keeps_the_version(api, acme):
 # ---- racing updates -------------------------------------------------------------------------
 
 def race_once(monkeypatch, competitor) -> dict:
-    """Make the next Records.update run `competitor` first: it reads after our read, writes before our write."""
-    original = records_module.Records.update
+    """Make the next commit of a write run `competitor` first: it reads after our read, writes before our write."""
+    original = UnitOfWork.commit
     state = {"raced": False}
 
     def replace(self, *args, **kwargs):
@@ -262,7 +262,7 @@ def race_once(monkeypatch, competitor) -> dict:
             competitor()
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(records_module.Records, "update", replace)
+    monkeypatch.setattr(UnitOfWork, "commit", replace)
     return state
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain import donations, donors, follow_ups
+from ...domain import donations, follow_ups
+from . import schemas
 from ...domain.lifecycle import Page
 
 
@@ -35,8 +36,11 @@ def queued(entry: dict[str, Any], clock: follow_ups.Clock) -> dict[str, Any]:
     return {**contact_log(entry), "window": clock.window_of(entry["follow_up_at"])}
 
 
+DONOR_FIELDS = tuple(schemas.DonorFields.model_fields)
+
+
 def donor(record: dict[str, Any]) -> dict[str, Any]:
-    fields = {name: record.get(name) for name in donors.EDITABLE}
+    fields = {name: record.get(name) for name in DONOR_FIELDS}
     fields["is_org"] = bool(record.get("is_org"))
     for flag in ("is_deceased", "is_anon"):
         fields[flag] = bool(record.get(flag))
