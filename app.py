@@ -9,6 +9,7 @@ from chalicelib.observability import request_ids
 from chalicelib.faces.together import routes as together
 from chalicelib.faces.givebutter import routes as givebutter
 from chalicelib.faces.mpdx import routes as mpdx
+from chalicelib.faces.lgl import routes as lgl
 from chalicelib.faces import reference  # noqa: F401  (GET /openapi/{document}, on the Together blueprint)
 from functions import sweep
 
@@ -19,6 +20,7 @@ logging.getLogger("donor_api").setLevel(logging.INFO)
 app.register_blueprint(together.blueprint)
 app.register_blueprint(givebutter.blueprint)
 app.register_blueprint(mpdx.blueprint)
+app.register_blueprint(lgl.blueprint)
 app.register_blueprint(reference_page.blueprint)  # GET /docs: public, no key
 http.add_method_fallbacks(app)
 app.register_middleware(http.error_middleware(fallback=together.FACE), "http")

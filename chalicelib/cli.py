@@ -9,6 +9,9 @@
     python -m chalicelib.cli members add ORG --first-name F --last-name L --email E [--role R]
     python -m chalicelib.cli members list ORG
     python -m chalicelib.cli followups sweep [--now ISO-8601]
+    python -m chalicelib.cli lookups list ORG [TABLE]
+    python -m chalicelib.cli lookups add ORG TABLE --name NAME [--code CODE] [--ordinal N]
+    python -m chalicelib.cli search-index backfill ORG
 
 Every result is printed as JSON lines (one object per line) on stdout; a sweep prints each
 raised follow-up as it goes, then a summary line (raised / skipped / failed / remaining).
@@ -31,7 +34,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from . import auth
 from .config import ConfigurationError, settings
-from .domain import follow_ups, organisations, timestamps
+from .domain import donors, follow_ups, lookups, organisations, timestamps
 from .errors import DomainError
 from .store import table
 
@@ -75,7 +78,25 @@ def _keys_revoke(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
 
 def _members_add(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
     return [organisations.add_member(args.org, first_name=args.first_name, last_name=args.last_name,
-                                     email=args.email, role=args.role)]
+                                     email=args.email, role=args.role, primary_contact=args.primary_contact,
+                                     billing_contact=args.billing_contact)]
+
+
+def _lookups_list(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    organisations.get(args.org)
+    keys = [args.table] if args.table else list(lookups.TABLES)
+    return [{"table": key, **value.as_dict()} for key in keys for value in lookups.values(args.org, key)]
+
+
+def _lookups_add(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    organisations.get(args.org)
+    value = lookups.add(args.org, args.table, args.name, code=args.code, ordinal=args.ordinal)
+    return [{"table": args.table, **value.as_dict()}]
+
+
+def _search_index_backfill(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
+    organisations.get(args.org)
+    return [{"org": args.org, **donors.backfill(args.org)}]
 
 
 def _members_list(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
@@ -108,7 +129,8 @@ def _moment(text: str) -> datetime:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.cli",
                                      description="Operate the donor-relations table: orgs, keys, members, follow-ups.")
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{table,orgs,keys,members,followups}")
+    groups = parser.add_subparsers(dest="group", required=True,
+                                   metavar="{table,orgs,keys,members,followups,lookups,search-index}")
 
     def command(group: Any, name: str, handler: Callable, help: str, org: bool = True) -> argparse.ArgumentParser:
         sub = group.add_parser(name, help=help, description=help)
@@ -139,7 +161,25 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--last-name", required=True)
     add.add_argument("--email", required=True)
     add.add_argument("--role", default="fundraiser", choices=organisations.ROLES)
+    add.add_argument("--primary-contact", action="store_true", help="the organisation's primary contact (LGL)")
+    add.add_argument("--billing-contact", action="store_true", help="its billing contact (LGL)")
     command(members, "list", _members_list, "list an organisation's team members")
+
+    values = groups.add_parser("lookups", help="lookup values (LGL's types)").add_subparsers(dest="command",
+                                                                                           required=True)
+    listed = command(values, "list", _lookups_list, "list an organisation's lookup values (built-in and added)")
+    listed.add_argument("table", nargs="?", choices=sorted(lookups.TABLES), metavar="TABLE")
+    added = command(values, "add", _lookups_add, "add a value to a lookup table (its id is printed)")
+    added.add_argument("table", choices=sorted(lookups.TABLES), metavar="TABLE",
+                       help=f"one of {', '.join(sorted(lookups.TABLES))}")
+    added.add_argument("--name", required=True)
+    added.add_argument("--code")
+    added.add_argument("--ordinal", type=int, default=100)
+
+    index = groups.add_parser("search-index", help="the search index of donors").add_subparsers(
+        dest="command", required=True)
+    command(index, "backfill", _search_index_backfill,
+            "bring donors written before this version into the search index (idempotent)")
 
     followups = groups.add_parser("followups", help="follow-up reminders").add_subparsers(dest="command",
                                                                                           required=True)

@@ -37,6 +37,7 @@ from aws_cdk import (
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from chalicelib.faces import unknown_path
 from chalicelib.store import table as table_schema
 
 from .deployments import Deployment
@@ -55,8 +56,10 @@ SWEEP_TIMEOUT_SECONDS = 60              # the sweep stops early and the next run
 
 # What the API handler calls. TransactWriteItems has no IAM action of its own: DynamoDB
 # authorises each Put/Update/Delete/ConditionCheck inside it, so these cover it. No Scan,
-# no Batch*, no PartiQL, no table administration.
-API_ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+# BatchGetItem reads a page of records whose keys a search found (the search index's rows)
+# and a constituent's contact points by the keys its facets name. No Scan, no BatchWriteItem,
+# no PartiQL, no table administration.
+API_ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                     "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
 SWEEP_ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
 # The operations the functions call, whose DynamoDB ThrottledRequests the throttle alarm sums.
@@ -65,8 +68,7 @@ THROTTLE_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"
 # CDK's own table grants give for a customer-managed key; DescribeKey is metadata only).
 KMS_USE = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
 
-NOT_FOUND_BODY = {"type": "urn:problem:not-found", "title": "Not Found", "status": 404,
-                  "detail": "No such path."}
+NOT_FOUND_BODY = unknown_path.body()  # both the native face's problem and LGL's error
 
 
 class AppPackagingError(RuntimeError):
@@ -291,7 +293,7 @@ class DonorRelationsStack(cdk.Stack):
             "DefinitionBody.x-amazon-apigateway-gateway-responses",
             {"MISSING_AUTHENTICATION_TOKEN": {
                 "statusCode": 404,
-                "responseParameters": {"gatewayresponse.header.Content-Type": "'application/problem+json'"},
+                "responseParameters": {"gatewayresponse.header.Content-Type": f"'{unknown_path.CONTENT_TYPE}'"},
                 "responseTemplates": {"application/json": json.dumps(NOT_FOUND_BODY, separators=(",", ":"))},
             }},
         )

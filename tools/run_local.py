@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -42,9 +41,9 @@ if str(ROOT) not in sys.path:
 from chalicelib import auth, config, notify  # noqa: E402
 from chalicelib.config import ConfigurationError, settings  # noqa: E402
 from chalicelib.domain import contact_logs, donations, donors, follow_ups, organisations  # noqa: E402
-from chalicelib.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed  # noqa: E402
+from chalicelib.errors import Conflict, DomainError, Unauthorized, ValidationFailed  # noqa: E402
 from chalicelib.domain.timestamps import format_timestamp, utcnow  # noqa: E402
-from chalicelib.faces.together import problems  # noqa: E402
+from chalicelib.faces import unknown_path  # noqa: E402
 from chalicelib.observability import request_ids  # noqa: E402
 from chalicelib.store import table  # noqa: E402
 
@@ -301,14 +300,14 @@ def seed() -> list[IssuedKey]:
 # ---- the HTTP server -----------------------------------------------------------------------
 
 class RouteNotFound(local.LocalGatewayException):
-    """No route matches: a Together problem (404) instead of API Gateway's 403."""
+    """No route matches: a 404 every face's clients can read (faces/unknown_path.py), as the
+    deployed API Gateway answers it, instead of chalice local's 403."""
     CODE = 404
 
     def __init__(self, path: str) -> None:
         target = path.split("?", 1)[0]
-        request = SimpleNamespace(context={"path": target}, path=target)
-        response = problems.render(NotFound(f"There is no resource at {target}."), request)  # type: ignore[arg-type]
-        super().__init__(dict(response.headers), response.body.encode())
+        body = unknown_path.body(f"There is no resource at {target[:200]}.")
+        super().__init__({"Content-Type": unknown_path.CONTENT_TYPE}, json.dumps(body).encode())
 
 
 class _Gateway(local.LocalGateway):

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..store.context import records
 from ..store.filters import Eq, Filter
-from ..store.kinds import CONTACT_LOG
+from ..store.kinds import CONTACT_LOG, DONOR
 from ..store.queries import Page
 from . import donors, follow_ups, lifecycle
 from ..errors import NotFound, ValidationFailed
@@ -44,9 +44,6 @@ METHOD_ACTIVITY_TYPES = {
     "LETTER": "note",
     "OTHER": "note",
 }
-# A donor's entries read in one go (activity lists count and page them in memory):
-# items of the donor's timeline evaluated per Query.
-_DONOR_READ_BATCH = 1000
 
 
 def creator_id(entry: dict[str, Any]) -> int | None:
@@ -152,21 +149,18 @@ def delete(org: str, entry_id: int, expected_version: int | None, *, donor_id: i
                      condition=("donor_id = :donor", {":donor": donor_id}))
 
 
-def of_donor(org: str, donor_id: int) -> list[dict[str, Any]]:
-    """Every live entry of a live donor, newest first (404 when the donor is not).
+def of_donor(org: str, donor_id: int, *, activity: str | None = None, offset: int = 0,
+             limit: int = 25) -> tuple[int, list[dict[str, Any]]]:
+    """A live donor's entries newest first (404 when the donor is not), optionally only those of
+    one activity type: (how many there are, the page [offset, offset+limit)).
 
-    One Query over the donor's timeline per `_DONOR_READ_BATCH` timeline items
-    (entries and donations) or per 1 MB read, whichever comes first: one call for
-    almost every donor.
-    """
-    entries: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = donors.collection(org, donor_id, _DONOR_READ_BATCH, cursor, kinds=(CONTACT_LOG,))
-        entries += page.items
-        if page.next_cursor is None:
-            return entries
-        cursor = page.next_cursor
+    One compact read of the donor's timeline (each entry's id, method, type and time: never
+    whole records), then one batch read of the page's entries."""
+    rows = records().timeline_rows(org, DONOR, donor_id, CONTACT_LOG, ("contact_method", "activity_type"))
+    if activity is not None:
+        rows = [row for row in rows if activity_type(row) == activity]
+    page = rows[offset:offset + limit]
+    return len(rows), records().live_many(org, CONTACT_LOG, [row["id"] for row in page])
 
 
 def search(org: str, *, donor: Any = None, method: str | None = None, open_follow_up: bool = False,

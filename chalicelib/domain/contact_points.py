@@ -11,7 +11,8 @@ store/schema.py `Summary`). The rules, whichever face writes:
   explicitly leaves none preferred (the donor then shows none);
 - a value the donor already has (the same e-mail address in any case, the same phone digits,
   the same street address, the same URL) is not added twice: what was sent is applied to the
-  one it has.
+  one it has (a guard item per value holds this against concurrent writers too); changing
+  one to another's value is a 409.
 
 Cost: a contact point that does not change which one is preferred is written without reading
 the donor (one transaction); one that does reads the donor with its contact points first
@@ -23,11 +24,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..errors import NotFound, ValidationFailed
+from ..errors import FieldError, NotFound, ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONOR, EMAIL_ADDRESS, PHONE_NUMBER, STREET_ADDRESS, WEB_ADDRESS
 from ..store.schema import Kind
-from ..store.writes import ConcurrentChange, ParentChanged, UnitOfWork
+from ..store.writes import ConcurrentChange, DuplicateValue, ParentChanged, UnitOfWork
 from . import lifecycle, lookups
 
 EMAIL_MAX = 254
@@ -89,18 +90,18 @@ def _web(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _same_street(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return all((a.get(n) or "").strip().casefold() == (b.get(n) or "").strip().casefold() for n in ADDRESS_PARTS)
-
-
 @dataclass(frozen=True)
 class Point:
     kind: Kind
     types: str                                   # its lookup table
     default_type: int
     check: Callable[[dict[str, Any]], dict[str, Any]]   # the record as a whole -> stored fields
-    same: Callable[[dict[str, Any], dict[str, Any]], bool]  # the same value (not added twice)
     has_current: bool = True                     # has `not_current` (web addresses do not)
+
+    def same(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
+        """The same value (never two of them on one donor): the kind's `distinct` rule."""
+        assert self.kind.distinct is not None
+        return self.kind.distinct(a) == self.kind.distinct(b)
 
     @property
     def label(self) -> str:
@@ -120,14 +121,10 @@ class Point:
         return not (self.has_current and record.get("not_current"))
 
 
-EMAILS = Point(EMAIL_ADDRESS, "email_address_types", 1, _email,
-               lambda a, b: a["address"].casefold() == b["address"].casefold())
-PHONES = Point(PHONE_NUMBER, "phone_number_types", 1, _phone,
-               lambda a, b: (digits(a["number"]) or a["number"]) == (digits(b["number"]) or b["number"]))
-STREETS = Point(STREET_ADDRESS, "street_address_types", 1, _street, _same_street)
-WEBS = Point(WEB_ADDRESS, "web_address_types", 5, _web,
-             lambda a, b: a["url"].strip().rstrip("/").casefold() == b["url"].strip().rstrip("/").casefold(),
-             has_current=False)
+EMAILS = Point(EMAIL_ADDRESS, "email_address_types", 1, _email)
+PHONES = Point(PHONE_NUMBER, "phone_number_types", 1, _phone)
+STREETS = Point(STREET_ADDRESS, "street_address_types", 1, _street)
+WEBS = Point(WEB_ADDRESS, "web_address_types", 5, _web, has_current=False)
 POINTS = (EMAILS, PHONES, STREETS, WEBS)
 NESTED_MAX = 50  # contact points one constituent write may carry (a transaction holds 100 writes)
 _STAMPS = frozenset({"id", "version", "created_at", "updated_at", "donor_id", "kind", "deleted_at"})
@@ -142,6 +139,22 @@ def resolved(org: str, point: Point, fields: dict[str, Any]) -> dict[str, Any]:
     if type_id is not None or type_name is not None:
         out["type_id"] = lookups.resolve(org, point.types, value_id=type_id, name=type_name,
                                          id_field="type_id", name_field="type_name").id
+    return out
+
+
+def at_index(point: Point, index: int, error: ValidationFailed) -> ValidationFailed:
+    """A nested record's error, its fields prefixed with its kind and place: `EMAIL.2.address`."""
+    fields = [FieldError(f"{point.kind.name}.{index}.{e.field}", e.message) for e in error.errors]
+    return ValidationFailed(f"{point.label} {index}: {error.detail}", fields)
+
+
+def all_resolved(org: str, point: Point, sent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for index, fields in enumerate(sent):
+        try:
+            out.append(resolved(org, point, fields))
+        except ValidationFailed as error:
+            raise at_index(point, index, error) from None
     return out
 
 
@@ -214,15 +227,18 @@ def append(point: Point, existing: list[dict[str, Any]], incoming: list[dict[str
     creates: list[dict[str, Any]] = []
     matched: set[int] = set()
     wanted, declined = None, False
-    for fields in incoming:
-        candidate = _merged(point, {point.flag: False}, fields)
-        same = next((r for r in [*changed.values(), *creates] if point.same(r, candidate)), None)
-        if same is None:
+    for index, fields in enumerate(incoming):
+        try:
+            candidate = _merged(point, {point.flag: False}, fields)
+            same = next((r for r in [*changed.values(), *creates] if point.same(r, candidate)), None)
+            replaced = None if same is None else _merged(point, same, fields)
+        except ValidationFailed as error:
+            raise at_index(point, index, error) from None
+        if same is None or replaced is None:
             target = candidate
             creates.append(target)
         else:
             target = same
-            replaced = _merged(point, same, fields)
             same.clear()
             same.update(replaced)
             if "id" in same:
@@ -251,14 +267,17 @@ def set_preferred(point: Point, existing: list[dict[str, Any]], values: dict[str
         if preferred is not None:
             plan.deletes.append(preferred)
         return plan
-    if preferred is not None:
+    wanted = _whole(point, {**(preferred or {}), **values})
+    same = next((r for r in existing if r is not preferred and point.same(r, wanted)), None)
+    if same is None and preferred is not None:
         new = _merged(point, preferred, values)
         if new != preferred:
             plan.updates.append((preferred, new))
         return plan
-    same = next((r for r in existing if point.same(r, _whole(point, values))), None)
     if same is not None:  # the donor has it already, not preferred: it becomes the preferred one
         plan.updates.append((same, {**same, point.flag: True}))
+        if preferred is not None:
+            plan.updates.append((preferred, {**preferred, point.flag: False}))
         return plan
     plan.creates.append({**_whole(point, values), point.flag: True})
     return plan
@@ -277,6 +296,9 @@ def one_change(point: Point, existing: list[dict[str, Any]], record_id: int, cha
         _settle(point, kept, [], None, promote=bool(target.get(point.flag)))
     else:
         new = _merged(point, target, changes)
+        twin = next((r for r in others.values() if point.same(r, new)), None)
+        if twin is not None:
+            raise DuplicateValue(twin["id"])
         wanted = new if changes.get("is_preferred") else None
         if changes.get("is_preferred") is False:
             new[point.flag] = False
@@ -325,8 +347,8 @@ def _with_donor(org: str, point: Point, donor_id: int, build: Callable[[list[dic
                 unit.update(org, DONOR, donor, donor)
                 created = add_to(unit, org, plan, donor_id)
             return unit, created
-        except (ConcurrentChange, ParentChanged):
-            continue
+        except (ConcurrentChange, ParentChanged, DuplicateValue):
+            continue  # another writer changed the donor's contact points meanwhile: plan again
     raise AssertionError("unreachable")
 
 
@@ -342,6 +364,9 @@ def create(org: str, point: Point, donor_id: int, fields: dict[str, Any]) -> dic
                     unit.expect(org, DONOR, donor_id, point.pointer, present=True)
                 record = unit.create(org, point.kind, lifecycle.new_record({**candidate, "donor_id": donor_id}))
             return unit.stored[(org, point.kind.name, record["id"])]
+        except DuplicateValue as duplicate:  # the donor has this value already: what was sent applies to it
+            if duplicate.holder is not None:
+                return update(org, point, duplicate.holder, fields)
         except ParentChanged:
             pass  # it has none: this one becomes preferred, with the donor read
     plans: list[Plan] = []

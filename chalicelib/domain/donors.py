@@ -12,14 +12,14 @@ writes the donor and its contact points together.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from ..store.context import records
-from ..store.filters import AnyOf, Contains, Filter, Missing, OneOf
+from ..store.filters import AnyOf, Contains, Filter
 from ..store.kinds import ADDRESS_FIELDS, DONOR
 from ..store.queries import Page
 from ..store.schema import Kind
-from ..store.writes import ConcurrentChange, Replayed
+from ..store.writes import ConcurrentChange, DuplicateValue, Replayed
 from . import contact_points, lifecycle
 from .contact_points import EMAILS, PHONES, POINTS, STREETS, Plan, Point
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -190,7 +190,7 @@ def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: Cont
     donor = _derive(own, new=True)
     plans = [contact_points.set_preferred(point, [], values)
              for point, values in _flat_contacts(fields).items()]
-    plans += [contact_points.append(point, [], [contact_points.resolved(org, point, r) for r in sent])
+    plans += [contact_points.append(point, [], contact_points.all_resolved(org, point, sent))
               for point, (sent, _) in (contacts or {}).items()]
     _check_size(plans)
     if not any(plans):
@@ -202,7 +202,8 @@ def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: Cont
                 contact_points.add_to(unit, org, plan, created["id"])
     except Replayed as replayed:
         return replayed.created
-    return lifecycle.Created(unit.stored[(org, DONOR.name, created["id"])])
+    contacts_now = _after({point.kind.name: [] for point in POINTS}, plans, unit.stored)
+    return lifecycle.Created(unit.stored[(org, DONOR.name, created["id"])], children=contacts_now)
 
 
 def get(org: str, ref: Any) -> dict[str, Any]:
@@ -224,15 +225,24 @@ def _merged(old: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return {**server_kept, **derived}
 
 
-def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None, *,
-           contacts: ContactChanges | None = None) -> dict[str, Any]:
-    """Apply `changes` (and, with them, the contact points they name) as one write."""
+Contacts = dict[str, list[dict[str, Any]]]  # kind name -> the donor's contact points of it, by id
+
+
+def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    """Apply `changes` (the native face's flat contact fields among them) as one write."""
     donor_id = resolve_id(org, ref)
-    flat = _flat_contacts(changes)
-    if not flat and not contacts:
+    if not _flat_contacts(changes):
         return lifecycle.update(org, DONOR, donor_id, lambda old: _merged(old, changes), expected_version)
-    resolved = {point: [contact_points.resolved(org, point, r) for r in sent]
-                for point, (sent, _) in (contacts or {}).items()}
+    return update_whole(org, donor_id, changes, expected_version)[0]
+
+
+def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None = None, *,
+                 contacts: ContactChanges | None = None) -> tuple[dict[str, Any], Contacts]:
+    """Apply `changes` and the contact points sent with them (LGL's nested arrays, appended
+    unless their `remove previous` is set) as one write, after one read of the donor with its
+    contact points; returns both as they now are."""
+    donor_id = resolve_id(org, ref)
+    resolved = {point: contact_points.all_resolved(org, point, sent) for point, (sent, _) in (contacts or {}).items()}
     for _ in lifecycle.attempts(DONOR, donor_id):
         old, existing = with_contacts(org, donor_id)
         lifecycle.check_version(DONOR, old, expected_version)
@@ -243,17 +253,53 @@ def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | 
         _check_size(plans)
         merged = _merged(old, changes)
         if merged == old and not any(plans):
-            return old  # nothing changed: no write, no new version
+            return old, existing  # nothing changed: no write, no new version
         new = {**merged, "version": old["version"] + 1, "updated_at": lifecycle.now()}
         try:
             with records().unit_of_work() as unit:
                 unit.update(org, DONOR, old, new)
                 for plan in plans:
                     contact_points.add_to(unit, org, plan, donor_id)
-            return unit.stored[(org, DONOR.name, donor_id)]
-        except ConcurrentChange:
-            continue
+        except (ConcurrentChange, DuplicateValue):
+            continue  # changed meanwhile: merge and plan again on what it is now
+        return unit.stored[(org, DONOR.name, donor_id)], _after(existing, plans, unit.stored)
     raise AssertionError("unreachable")
+
+
+def _after(existing: Contacts, plans: list[Plan], stored: dict) -> Contacts:
+    """The donor's contact points once the plans were written (what the unit stored of them)."""
+    out = {name: {r["id"]: r for r in values} for name, values in existing.items()}
+    for plan in plans:
+        for gone in plan.deletes:
+            out[plan.point.kind.name].pop(gone["id"], None)
+    for (_, name, record_id), record in stored.items():
+        if name in out:
+            out[name][record_id] = record
+    return {name: [values[i] for i in sorted(values)] for name, values in out.items()}
+
+
+def backfill(org: str) -> dict[str, int]:
+    """Bring donors written before contact points were records of their own up to date (the
+    operator CLI's `search-index backfill`): each gets its flat e-mail, phone and address as
+    preferred contact points, its facets and its search row; then the org's donor count is set.
+    Idempotent: a donor already brought up to date is left alone."""
+    migrated, cursor = 0, None
+    while True:
+        page = records().listed(org, DONOR, limit=100, cursor=cursor)
+        for donor in page.items:
+            if "facets" in donor:
+                continue
+            flat = {name: donor[name] for name in CONTACT_FIELDS if donor.get(name)}
+            plans = [contact_points.set_preferred(point, [], values) for point, values in _flat_contacts(flat).items()]
+            with records().unit_of_work() as unit:  # its search text no longer holds what its contact points do
+                unit.update(org, DONOR, donor, {**_merged(donor, {}), "version": donor["version"] + 1})
+                for plan in plans:
+                    contact_points.add_to(unit, org, plan, donor["id"])
+            migrated += 1
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return {"migrated": migrated, "donors": records().recount(org, DONOR)}
 
 
 def _history_refusal(donor: dict[str, Any]) -> Exception | None:
@@ -306,36 +352,6 @@ def _matches_text(donor: dict[str, Any], text: str) -> bool:
     digits = _digits(text)
     wanted = [text.lower()] + ([digits] if _PHONE_LIKE.match(text) and len(digits) >= 3 else [])
     return any(value in searched for value in wanted for searched in texts)
-
-
-# What a list that shows donors by name needs of each (MPDX contacts): read as a projection.
-LISTED = ("id", "sort_name", "is_org", "status", *ADDRESS_FIELDS, "contact_log_count",
-          "donation_count", "created_at", "updated_at")
-
-
-def every_match(org: str, *, statuses: Iterable[str | None] | None = None, text: str | None = None,
-                descending: bool = False) -> list[dict[str, Any]]:
-    """Every live donor of the org matching the filters, by name (A→Z, or Z→A): their LISTED
-    fields, for lists that count exactly and page by offset.
-
-    `statuses` keeps donors with one of them (None in it: donors without a status); `text`
-    is a text search. One Query over the org's donor name index per MB of it (the filters
-    run in DynamoDB, so only matches travel).
-    """
-    filters: list[Filter] = []
-    if statuses is not None:
-        wanted = set(statuses)
-        named = tuple(s for s in STATUSES if s in wanted)
-        groups = ((OneOf("status", named),),) if named else ()
-        if None in wanted:
-            groups += ((Missing("status"),),)
-        if not groups:
-            return []
-        filters.append(AnyOf(groups) if len(groups) > 1 else groups[0][0])
-    if text:
-        filters.append(text_filter(text))
-    found = records().listed_all(org, DONOR, attributes=LISTED, filters=filters)  # by name, then id
-    return found[::-1] if descending else found
 
 
 def collection(org: str, ref: Any, limit: int, cursor: str | None, *,

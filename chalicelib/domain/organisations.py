@@ -38,14 +38,16 @@ def get(org: str) -> dict[str, Any]:
     return item
 
 
-def add_member(org: str, *, first_name: str, last_name: str, email: str, role: str = "fundraiser") -> dict[str, Any]:
+def add_member(org: str, *, first_name: str, last_name: str, email: str, role: str = "fundraiser",
+               primary_contact: bool = False, billing_contact: bool = False) -> dict[str, Any]:
     get(org)
     if not _EMAIL.match(email):
         raise ValidationFailed.on("email", "is not an e-mail address")
     if role not in ROLES:
         raise ValidationFailed.on("role", f"must be one of {', '.join(ROLES)}")
     return directory().add_member(org, {"first_name": first_name, "last_name": last_name,
-                                        "email": email.lower(), "role": role, "created_at": now()})
+                                        "email": email.lower(), "role": role, "created_at": now(),
+                                        "is_primary_contact": primary_contact, "is_billing_contact": billing_contact})
 
 
 def members(org: str) -> list[dict[str, Any]]:

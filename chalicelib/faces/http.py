@@ -36,6 +36,14 @@ LAMBDA_RESPONSE_MAX = 6 * 1024 * 1024
 BODY_MEMBERS_MAX = 100
 MEMBER_NAME_MAX = 100
 _principal: contextvars.ContextVar[auth.Principal | None] = contextvars.ContextVar("principal", default=None)
+_log_notes: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("log_notes", default=None)
+
+
+def note_in_log(name: str, value: Any) -> None:
+    """Add a field to this request's log line (say, the body fields a face ignored)."""
+    notes = _log_notes.get()
+    if notes is not None:
+        notes[name] = value
 
 
 class ErrorShape(Protocol):
@@ -73,10 +81,15 @@ class RouteSpec:
     response: str | None = None
     status: int = 200
     response_headers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()   # other paths served by the same view (LGL's `.json` forms)
 
     @property
     def param_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.params)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path, *self.aliases)
 
 
 def always(route: RouteSpec) -> bool:
@@ -130,6 +143,8 @@ class Face:
     responses: str = ""                          # the module of its response models (imported lazily)
     error_model: str = ""                        # the model of its error body, in `responses`
     errors: tuple[ErrorStatus, ...] = ()         # every error status it answers
+    # Ways to send the key besides Bearer, as OpenAPI security schemes (name -> scheme).
+    security: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
 
 
 # Every route the faces declare, with its scope: tests walk this so no route escapes.
@@ -185,7 +200,7 @@ class FaceRoutes:
     def route(self, path: str, method: str, scope: str | None, *, params: tuple[Param, ...] = (),
               path_params: tuple[Param, ...] = (), headers: tuple[Param, ...] = (), body: type | None = None,
               response: str | None = None, status: int | None = None,
-              response_headers: tuple[str, ...] = ()) -> Callable:
+              response_headers: tuple[str, ...] = (), aliases: tuple[str, ...] = ()) -> Callable:
         """Register `view` for `method` on `path`, needing a key of `scope` (None: public).
 
         The rest declares what the view reads and answers (see RouteSpec); the OpenAPI
@@ -195,7 +210,7 @@ class FaceRoutes:
                              doc=(view.__doc__ or "").strip(), params=params, path_params=path_params,
                              headers=headers, body=body, response=response,
                              status=status or {"POST": 201, "DELETE": 204}.get(method, 200),
-                             response_headers=response_headers)
+                             response_headers=response_headers, aliases=aliases)
 
             def handler(**values: str) -> Response:
                 request = self.blueprint.current_request
@@ -212,9 +227,10 @@ class FaceRoutes:
             handler.__name__ = f"{self.face.name}_{view.__name__}"
             # Any media type reaches the view: body parsers check it and answer in the face's shape.
             methods = [method, HEAD] if method == "GET" else [method]
-            self.blueprint.route(path, methods=methods, content_types=["*/*"])(handler)
+            for served in spec.paths:
+                self.blueprint.route(served, methods=methods, content_types=["*/*"])(handler)
+                _FACE_OF_PATH[served] = self.face
             ROUTES.append(spec)
-            _FACE_OF_PATH[path] = self.face
             return view
 
         return register
@@ -222,7 +238,7 @@ class FaceRoutes:
 
 def allowed_methods(path: str) -> str:
     """The `Allow` of a path: the methods its views serve, HEAD wherever GET is."""
-    served = {r.method for r in (*ROUTES, *PAGE_ROUTES) if r.path == path}
+    served = {r.method for r in (*ROUTES, *PAGE_ROUTES) if path in r.paths}
     return ", ".join(sorted(served | ({HEAD} if "GET" in served else set())))
 
 
@@ -265,6 +281,7 @@ def error_middleware(fallback: Face) -> Callable[[Request, Callable[[Request], R
     def middleware(request: Request, get_response: Callable[[Request], Response]) -> Response:
         started = time.monotonic()
         _principal.set(None)
+        _log_notes.set({})
         face = face_for(request) or fallback
         with request_ids.bound(our_request_id(request)) as request_id:
             try:
@@ -348,6 +365,7 @@ def _log_request(request: Request, response: Response, ms: float, request_id: st
         "key_id": principal.key_id if principal else None,  # never the key itself
         "org": principal.org if principal else None,
         "ms": ms,
+        **(_log_notes.get() or {}),
     }))
 
 
@@ -432,6 +450,24 @@ def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
                              [FieldError(name, "give it once")])
         out[name] = values[0]
     return out
+
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
+_SCHEMES = ("http", "https")
+
+
+def request_url(request: Request) -> str:
+    """The URL of the request's path as the client called it (no query string).
+
+    The headers are the client's to forge: a `Host` that is not hostname[:port] gives a
+    relative URL, and a proto other than http or https is ignored (http is assumed)."""
+    path = request.context.get("path") or request.path
+    host = request.headers.get("host") or ""
+    if not _HOST.fullmatch(host):
+        return path
+    proto = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
+    return f"{proto if proto in _SCHEMES else 'http'}://{host}{path}"
 
 
 # ---- responses -------------------------------------------------------------------------

@@ -38,9 +38,13 @@ HEADERS: dict[str, dict[str, Any]] = {
                          "schema": {"type": "string"}},
     "Allow": {"description": "The methods the path serves (HEAD wherever GET is)", "schema": {"type": "string"}},
     "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}},
+    "X-Ignored-Fields": {"description": "The body fields that were not used (unknown to this resource, or "
+                                        "records not kept yet), comma separated; sent only when there are any",
+                         "schema": {"type": "string"}},
 }
-for _name, _header in HEADERS.items():  # sent on every response that names them, but a replay's mark
-    _header["required"] = _name != "Idempotent-Replayed"
+OPTIONAL_HEADERS = ("Idempotent-Replayed", "X-Ignored-Fields")
+for _name, _header in HEADERS.items():  # sent on every response that names them, but these
+    _header["required"] = _name not in OPTIONAL_HEADERS
 # Headers an error status always carries (errors.py).
 ERROR_HEADERS = {401: ("WWW-Authenticate",), 405: ("Allow",), 503: ("Retry-After",)}
 
@@ -80,10 +84,15 @@ def build(face_name: str) -> dict[str, Any]:
             for (model, mode), ref in refs.items()}
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        operations = paths.setdefault(route.path, {})
-        operations[route.method.lower()] = _operation(route, face, refs)
-        if route.method == "GET":
-            operations[HEAD.lower()] = _head(operations["get"])
+        for n, path in enumerate(route.paths):  # an alias (LGL's `.json` form) is the same operation
+            operations = paths.setdefault(path, {})
+            operation = _operation(route, face, refs, path)
+            if n:
+                operation["operationId"] += f"_alias{n}"
+                operation["summary"] += f" (also at {route.path})"
+            operations[route.method.lower()] = operation
+            if route.method == "GET":
+                operations[HEAD.lower()] = _head(operations["get"])
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -102,9 +111,9 @@ def build(face_name: str) -> dict[str, Any]:
             "headers": copy.deepcopy(HEADERS),
             "securitySchemes": {SECURITY_SCHEME: {
                 "type": "http", "scheme": "bearer",
-                "description": "An API key (`keys create`), with scope READ or WRITE"}},
+                "description": "An API key (`keys create`), with scope READ or WRITE"}, **face.security},
         },
-        "security": [{SECURITY_SCHEME: []}],
+        "security": [{name: []} for name in (SECURITY_SCHEME, *face.security)],
     }
 
 
@@ -124,10 +133,10 @@ def _header_refs(names) -> dict[str, Any]:
     return {name: {"$ref": f"#/components/headers/{name}"} for name in (*names, REQUEST_ID_HEADER)}
 
 
-def _operation(route: RouteSpec, face: Face, refs: dict) -> dict[str, Any]:
+def _operation(route: RouteSpec, face: Face, refs: dict, path: str) -> dict[str, Any]:
     summary, description = _summary(route)
     declared = {p.name: p for p in route.path_params}
-    path_vars = re.findall(r"\{(\w+)\}", route.path)
+    path_vars = re.findall(r"\{(\w+)\}", path)
     parameters = [_parameter(declared.get(name) or _Plain(name), "path", required=True) for name in path_vars]
     parameters += [_parameter(p, "query") for p in route.params]
     parameters += [_parameter(p, "header") for p in route.headers]

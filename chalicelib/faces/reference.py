@@ -12,6 +12,7 @@ from chalice import Response
 from ..errors import NotFound
 from .givebutter import routes as _givebutter  # noqa: F401  (every face registered before the enum below)
 from .http import FACES, Call, Param
+from .lgl import routes as _lgl  # noqa: F401
 from .mpdx import routes as _mpdx  # noqa: F401
 from .together import routes as together
 

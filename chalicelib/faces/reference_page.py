@@ -23,7 +23,7 @@ from ..errors import BadRequest, FieldError, NotFound
 from . import http
 
 # The faces the page offers, in the picker's order (tests check it is every face in ROUTES).
-FACES = ("together", "givebutter", "mpdx")
+FACES = ("together", "lgl", "givebutter", "mpdx")
 PAGE_PATH = "/docs"
 ASSET_PATH = "/docs/assets/{name}"
 BUNDLE = "openapi_ui_bundles.swagger_ui"  # its `vendor/` holds Swagger UI's built files

@@ -88,9 +88,12 @@ DONOR = declare(Kind(
 # Each shows on the donor's search row as a facet; the preferred one of each kind is the
 # donor's own `email`, `phone`, postal address (its summary).
 
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isascii() and c.isdigit())
+
+
 def _phone_text(number: str) -> str:
-    digits = "".join(c for c in number if c.isascii() and c.isdigit())
-    return f"{number.lower()} {digits}".strip()
+    return f"{number.lower()} {_digits(number)}".strip()
 
 
 def _email_summary(email: dict[str, Any] | None) -> dict[str, Any]:
@@ -114,23 +117,29 @@ EMAIL_ADDRESS = declare(Kind(
     "EMAIL", "Email address",
     parent=Parent("DONOR", "donor_id", counter="email_address_count", on_delete=CASCADE),
     facet=lambda email: email["address"].lower(),
+    distinct=lambda email: email["address"].strip().lower(),
     summary=Summary("preferred_email_id", "is_preferred", _email_summary, lookups=("EMAIL",)),
 ))
 PHONE_NUMBER = declare(Kind(
     "PHONE", "Phone number",
     parent=Parent("DONOR", "donor_id", counter="phone_number_count", on_delete=CASCADE),
     facet=lambda phone: phone["number"],
+    distinct=lambda phone: _digits(phone["number"]) or phone["number"].strip().lower(),
     summary=Summary("preferred_phone_id", "is_preferred", _phone_summary),
 ))
 STREET_ADDRESS = declare(Kind(
     "ADDRESS", "Street address",
     parent=Parent("DONOR", "donor_id", counter="street_address_count", on_delete=CASCADE),
     facet=lambda address: [address.get(name) or "" for name in ADDRESS_FIELDS],
+    distinct=lambda address: "|".join(" ".join((address.get(name) or "").lower().split())
+                                      for name in (*ADDRESS_FIELDS, "county")),
     summary=Summary("preferred_address_id", "is_preferred", _address_summary),
 ))
 WEB_ADDRESS = declare(Kind(
     "WEB", "Web address",
     parent=Parent("DONOR", "donor_id", counter="web_address_count", on_delete=CASCADE),
+    facet=lambda web: web["url"],
+    distinct=lambda web: web["url"].strip().rstrip("/").lower(),
     summary=Summary("preferred_web_id", "is_preferred", lambda web: {}),
 ))
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from ..errors import NotFound
-from . import keys, queries
+from . import dynamo, keys, queries
 from .filters import AnyOf, Eq, Filter, OneOf
 from .ids import IdAllocator
 from .queries import KeyRange, Page
@@ -77,6 +77,19 @@ class Records:
             return self.search_index.changed_since(org, kind, changed_since)
         return self.search_index.rows(org, kind)
 
+    def recount(self, org: str, kind: Kind) -> int:
+        """Set the kind's count shards to what the org's live records are now (for records
+        written before the kind was counted): one read of its list's ids, a write per shard.
+        Creates and deletes while it runs can be missed: run it in a quiet moment."""
+        ids = [item["id"] for item in queries.read_all(self.table, index=LISTS, pk=self._list_pk(org, kind),
+                                                        attributes=("id",))]
+        for shard in range(keys.COUNT_SHARDS):
+            live = sum(1 for record_id in ids if record_id % keys.COUNT_SHARDS == shard)
+            with dynamo.translated_errors():
+                dynamo.client().put_item(TableName=self.table, Item=dynamo.to_item(
+                    {"PK": keys.org_pk(org), "SK": keys.count_sk(kind.name, shard), "live": live}))
+        return len(ids)
+
     def count(self, org: str, kind: Kind) -> int:
         """The exact number of the org's live records of a counted kind (one Query)."""
         return count_of(self.table, org, kind)
@@ -91,12 +104,6 @@ class Records:
         """A page of the kind's live records in its declared order (one Query)."""
         return queries.page(self.table, index=LISTS, pk=self._list_pk(org, kind), newest_first=newest_first,
                             limit=limit, cursor=cursor, filters=filters)
-
-    def listed_all(self, org: str, kind: Kind, *, attributes: tuple[str, ...] | None = None,
-                   filters: Iterable[Filter] = ()) -> list[dict[str, Any]]:
-        """Every live record of the kind in its declared order (whole, or these attributes)."""
-        return queries.read_all(self.table, index=LISTS, pk=self._list_pk(org, kind), attributes=attributes,
-                                filters=filters)
 
     def lookup(self, org: str, kind: Kind, name: str, value: str | None = None, *, limit: int,
                cursor: str | None, newest_first: bool = False, filters: Iterable[Filter] = ()) -> Page:
@@ -132,6 +139,19 @@ class Records:
                 raise NotFound(f"{parent.label} {parent_id} does not exist.")
             page.items = page.items[1:]
         return page
+
+    def timeline_rows(self, org: str, parent: Kind, parent_id: int, kind: Kind,
+                      attributes: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Every live child of one kind on a live parent's timeline, newest first, only these
+        attributes (a compact read for exact counts and offset pages); NotFound when the
+        parent is not live (it heads its timeline). One Query per MB."""
+        wanted = tuple(dict.fromkeys(("id", "kind", *attributes)))
+        items = queries.read_all(self.table, index=COLLECTIONS, pk=keys.collection_pk(org, parent.name, parent_id),
+                                 key_range=_TIMELINE, attributes=wanted,
+                                 filters=(_head_or(parent, (Eq("kind", kind.name),)),))
+        if not items or items[-1].get("kind") != parent.name:
+            raise NotFound(f"{parent.label} {parent_id} does not exist.")
+        return items[:-1][::-1]
 
     def children(self, org: str, parent: Kind, parent_id: int, kind: Kind) -> list[dict[str, Any]]:
         """Every live child of one kind of a parent (its timeline order, or id order): whole."""

@@ -14,6 +14,7 @@ the store names an index or builds a key. docs/architecture.md has the recipe.
     order    the kind's list order (GSI2); without one a kind is not listed by itself
     lookups  equality lookups (a kind's records with one value of an attribute, or a flag)
     unique   attributes unique among an org's live records of the kind (guard items)
+    distinct a value unique among the live children of one parent (a guard item too)
     search_row  the record's compact row in the search index (GSI7): what searches, exact
              totals and offset pages read instead of whole records
     counted  the org keeps an exact count of its live records of the kind (sharded counters)
@@ -107,6 +108,9 @@ class Kind:
     order: Order | None = None
     lookups: tuple[Lookup, ...] = ()
     unique: tuple[str, ...] = ()
+    # A value no two live children of one parent share (a donor's e-mail address, in any case):
+    # record -> its normalised value; a guard item holds it, as for `unique`.
+    distinct: Callable[[Record], str] | None = None
     # Keys that follow rules of their own (the follow-up sweep's due index): (org, record) -> attributes.
     extra_keys: Callable[[str, Record], dict[str, str]] | None = None
     # Ids reserved per round trip; 1 for kinds created rarely by short-lived processes (no gaps).

@@ -166,9 +166,14 @@ def count_of(table: str, org: str, kind: Kind) -> int:
                "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
                "ExpressionAttributeValues": {":pk": {"S": keys.org_pk(org)},
                                              ":prefix": {"S": keys.count_prefix(kind.name)}}}
-    with dynamo.translated_errors():
-        items = dynamo.client().query(**request).get("Items", [])
-    return sum(int(item.get("live", {}).get("N", "0")) for item in items)
+    total = 0
+    while True:
+        with dynamo.translated_errors():
+            response = dynamo.client().query(**request)
+        total += sum(int(item.get("live", {}).get("N", "0")) for item in response.get("Items", []))
+        if not response.get("LastEvaluatedKey"):
+            return total
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
 def _decode(item: dict[str, Any]) -> Row:

@@ -14,6 +14,7 @@ operation per item in a transaction).
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,7 @@ class IdempotencyClaim:
 class Created:
     record: dict[str, Any]
     replayed: bool = False
+    children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # created with it, by kind
 
 
 class Rejected(Exception):
@@ -92,9 +94,26 @@ class ParentChanged(PreconditionFailed):
         self.current = strip_keys(current)
 
 
+DISTINCT = "distinct"  # the guard of a kind's `distinct` value
+
+
 def guards_of(kind: Kind, record: dict[str, Any]) -> list[Guard]:
-    """The uniqueness guards a live record holds: one per unique attribute it has a value of."""
-    return [Guard(name, str(record[name])) for name in kind.unique if record.get(name) not in (None, "")]
+    """The uniqueness guards a live record holds: one per unique attribute it has a value of,
+    and its `distinct` value within its parent (hashed: keys are bounded, values are not)."""
+    guards = [Guard(name, str(record[name])) for name in kind.unique if record.get(name) not in (None, "")]
+    if kind.distinct is not None and kind.parent is not None:
+        digest = hashlib.sha256(kind.distinct(record).encode()).hexdigest()[:32]
+        guards.append(Guard(DISTINCT, f"{record[kind.parent.field]}#{digest}"))
+    return guards
+
+
+class DuplicateValue(Conflict):
+    """A child's `distinct` value is already another live child's of the same parent."""
+
+    def __init__(self, holder: int | None) -> None:
+        super().__init__(f"The same value is already record {holder}'s.",
+                         [FieldError(DISTINCT, f"is already record {holder}'s")])
+        self.holder = holder
 
 
 def record_key(org: str, kind_name: str, record_id: int) -> dict[str, Any]:
@@ -406,10 +425,15 @@ class UnitOfWork:
                    and new.get(k) is None}
         live_new = {k: v for k, v in new.items() if v is not None}
         derived = kind.derived(change.org, live_new)
+        if FACETS in maintained and FACETS not in old:  # written before facets were kept: the map starts now
+            changed[FACETS] = _applied({}, effects.facets)
+            effects = _Effects(counts=effects.counts, expected=effects.expected)
         self._update(change.org, kind, old, sets={**changed, **derived},
                      removes=removed | (DERIVED_ATTRIBUTES - set(derived)), effects=effects)
         stored = {**live_new, "version": old["version"] + 1}
-        if effects.facets:
+        if FACETS in changed:
+            stored[FACETS] = changed[FACETS]
+        elif effects.facets:
             stored[FACETS] = _applied(old.get(FACETS, {}), effects.facets)
         for counter, delta in effects.counts.items():
             stored[counter] = old.get(counter, 0) + delta
@@ -610,6 +634,8 @@ def explain(rejected: Rejected) -> Exception:
     if role.startswith("guard:"):
         name = role.split(":", 1)[1]
         taken_by = old.get("record_id") if old else None
+        if name == DISTINCT:
+            return DuplicateValue(taken_by)
         message = f"is already used by record {taken_by}"
         return Conflict(f"{name} {message}.", [FieldError(name, message)])
     if role.startswith("record:"):

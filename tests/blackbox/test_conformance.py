@@ -18,7 +18,7 @@ from .local_stack import DEMO_WRITE_KEY, Server
 
 pytestmark = pytest.mark.blackbox
 
-FACES = ("together", "givebutter", "mpdx")
+FACES = ("together", "lgl", "givebutter", "mpdx")
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 SEED = 20261202
 EXAMPLES = int(os.environ.get("CONFORMANCE_EXAMPLES", "25"))

@@ -77,6 +77,8 @@ def test_unknown_path_is_a_404_problem(server, key):
     assert headers["Content-Type"] == "application/problem+json"
     assert problem["type"] and problem["title"] == "Not found" and problem["status"] == 404
     assert problem["detail"] and problem["errors"] == []
+    # /api/v1 is LGL's too: its clients read `error` and `description`
+    assert (problem["api_version"], problem["error"]) == ("1.0", "Not Found") and problem["description"]
 
 
 def test_malformed_json_is_a_400_problem(server):

@@ -126,7 +126,7 @@ def operations_in(dom: str) -> list[tuple[str, str]]:
 def served_by(face: str) -> set[tuple[str, str]]:
     """What the face serves: its routes in ROUTES, and HEAD wherever GET is (the document
     describes both, and Swagger UI renders HEAD operations)."""
-    routes = {(r.method, r.path) for r in http.ROUTES if r.face == face}
+    routes = {(r.method, path) for r in http.ROUTES if r.face == face for path in r.paths}
     return routes | {(http.HEAD, path) for method, path in routes if method == "GET"}
 
 

@@ -29,6 +29,7 @@ from tests.conftest import (  # noqa: I001  (sets the test environment before mo
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib.faces.givebutter import schemas as givebutter_schemas
+from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
 from chalicelib.faces.mpdx import params as mpdx_params
 from chalicelib.faces.mpdx.media import JSONAPI
@@ -46,7 +47,10 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #   log-donor    a donor with the contact log and the donation below
 #   contact-log  a contact log of log-donor (with an open follow-up)
 #   donation     a donation of log-donor
-KINDS = ("donor", "log-donor", "contact-log", "donation")
+#   email-address, phone-number, street-address, web-address
+#                contact points of donor (LGL's own records), none of them preferred
+KINDS = ("donor", "log-donor", "contact-log", "donation", "email-address", "phone-number", "street-address",
+         "web-address")
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -58,6 +62,7 @@ class Route:
     body: Callable[[Records], dict[str, Any]] | None = None  # a valid body (None: the route takes none)
     params: tuple[str, ...] | None = None   # the query parameters it knows; None: it ignores the query
     fields: tuple[str, ...] = ()            # body field names, read-only ones too (they seed the fuzzer)
+    fixed: dict[str, str] = field(default_factory=dict)  # path variables that name no record: their value
 
 
 @dataclass(frozen=True)
@@ -69,13 +74,14 @@ class Face:
     error_message: Callable[[dict], str]      # what an error body says
     assert_success: Callable[[Any], None]     # a 200/201 body in the face's shape
     headers: dict[str, str] = field(default_factory=dict)  # what the face's clients send every time
+    lenient: bool = False  # unknown and repeated query parameters are ignored (LGL), not a 400
 
     def route(self, route: RouteSpec) -> Route:
         return self.routes[(route.method, route.path)]
 
     def path(self, route: RouteSpec, records: Records, **override: str) -> str:
         spec = self.route(route)
-        values = {var: records[kind] for var, kind in spec.ids.items()}
+        values = {**spec.fixed, **{var: records[kind] for var, kind in spec.ids.items()}}
         return route.path.format(**{**values, **override})
 
     def body(self, route: RouteSpec, records: Records) -> dict[str, Any] | None:
@@ -184,7 +190,69 @@ MPDX = Face(
     headers={"Content-Type": JSONAPI, "Accept": JSONAPI},
 )
 
-FACES: dict[str, Face] = {face.name: face for face in (TOGETHER, GIVEBUTTER, MPDX)}
+
+
+def assert_lgl_error(response, status: int) -> dict:
+    """LGL's error shape, whatever the error."""
+    assert response.status_code == status, response.body
+    assert response.headers["Content-Type"] == "application/json", response.headers
+    body = json.loads(response.body)
+    assert set(body) == {"api_version", "error", "description", "errors"}, body
+    assert body["api_version"] == "1.0"
+    assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["description"], str) and body["description"]
+    for error in body["errors"]:
+        assert set(error) == {"field", "message"}
+    return body
+
+
+def _lgl_success(response) -> None:
+    body = _json_success(response)
+    assert body["api_version"] == "1.0", body
+
+
+L = "/api/v1"
+_LGL_POINTS = {"email_addresses": ("email-address", lgl_schemas.EmailAddressBody, {"address": "new@example.org"}),
+               "phone_numbers": ("phone-number", lgl_schemas.PhoneNumberBody, {"number": "555-0199"}),
+               "street_addresses": ("street-address", lgl_schemas.StreetAddressBody, {"street": "1 New Road"}),
+               "web_addresses": ("web-address", lgl_schemas.WebAddressBody, {"url": "https://new.example.org"})}
+_LGL_CHANGES = {"email_addresses": {"email_address_type_id": 2}, "phone_numbers": {"phone_number_type_id": 2},
+                "street_addresses": {"street_address_type_id": 2}, "web_addresses": {"web_address_type_id": 6}}
+_LGL_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", f"{L}/constituents"): Route(params=("limit", "offset")),
+    ("POST", f"{L}/constituents"): Route(body=lambda r: {"first_name": "New", "last_name": "Constituent",
+                                                         "email_addresses": [{"address": "new@example.org"}]},
+                                         fields=fields_of(lgl_schemas.ConstituentBody)),
+    ("GET", f"{L}/constituents/search"): Route(params=("q[]", "sort", "expand", "limit", "offset")),
+    ("GET", f"{L}/constituents/{{id}}"): Route(ids={"id": "donor"}),
+    ("PATCH", f"{L}/constituents/{{id}}"): Route(ids={"id": "donor"}, body=lambda r: {"first_name": "Changed"},
+                                                 fields=fields_of(lgl_schemas.ConstituentBody)),
+    ("DELETE", f"{L}/constituents/{{id}}"): Route(ids={"id": "donor"}),
+    ("GET", f"{L}/types"): Route(params=("limit", "offset")),
+    ("GET", f"{L}/types/{{type}}"): Route(fixed={"type": "phone_number_types"}, params=("limit", "offset")),
+    ("GET", f"{L}/team_members"): Route(params=("limit", "offset")),
+}
+for _collection, (_kind, _model, _body) in _LGL_POINTS.items():
+    _LGL_ROUTES.update({
+        ("GET", f"{L}/constituents/{{id}}/{_collection}"): Route(ids={"id": "donor"}, params=("limit", "offset")),
+        ("POST", f"{L}/constituents/{{id}}/{_collection}"): Route(ids={"id": "donor"}, body=lambda r, b=_body: dict(b),
+                                                                   fields=fields_of(_model)),
+        ("GET", f"{L}/{_collection}/{{id}}"): Route(ids={"id": _kind}),
+        ("PATCH", f"{L}/{_collection}/{{id}}"): Route(ids={"id": _kind}, body=lambda r, c=_collection: dict(_LGL_CHANGES[c]),
+                                                      fields=fields_of(_model)),
+        ("DELETE", f"{L}/{_collection}/{{id}}"): Route(ids={"id": _kind}),
+    })
+LGL = Face(
+    name="lgl",
+    routes=_LGL_ROUTES,
+    assert_error=assert_lgl_error,
+    error_fields=lambda body: [e["field"] for e in body["errors"]],
+    error_message=lambda body: body["description"],
+    assert_success=_lgl_success,
+    lenient=True,
+)
+
+FACES: dict[str, Face] = {face.name: face for face in (TOGETHER, GIVEBUTTER, MPDX, LGL)}
 
 # Routes that need no key: not part of the scope, tenancy and fuzzing walks. The guard fails
 # when a public route is added without being named here.
@@ -250,7 +318,19 @@ def seed(api: Api, org: Org, tag: str) -> Records:
     log = new_log(api, org, donor["id"], notes=f"{tag}'s note", follow_up_at="2026-06-25T00:00:00Z")
     gift = new_donation(api, org, donor["id"], note=f"{tag}'s gift")
     bare = new_donor(api, org, first_name=tag.title(), last_name="Bare", status="Never Ask")
-    return {"log-donor": donor["id"], "contact-log": log["id"], "donation": gift["id"], "donor": bare["id"]}
+    points = {}
+    for collection, (kind, _, _) in _LGL_POINTS.items():  # the bare donor's: a preferred one, then the one named
+        for n in (1, 2):
+            response = api.post(f"{L}/constituents/{bare['id']}/{collection}", org, _SEEDED[collection](tag, n))
+            assert response.status_code == 200, response.body
+        points[kind] = str(response.json["id"])
+    return {"log-donor": donor["id"], "contact-log": log["id"], "donation": gift["id"], "donor": bare["id"], **points}
+
+
+_SEEDED = {"email_addresses": lambda tag, n: {"address": f"{tag}.{n}@example.org"},
+           "phone_numbers": lambda tag, n: {"number": f"555-01{n}{len(tag)}"},
+           "street_addresses": lambda tag, n: {"street": f"{n} {tag} Street"},
+           "web_addresses": lambda tag, n: {"url": f"https://{tag}{n}.example.org"}}
 
 
 @contextmanager

@@ -20,11 +20,18 @@ def served(path: str) -> set[str]:
             if not entry.view_name.startswith("method_not_allowed")}
 
 
+POINTS = {"email_addresses": {"address": "a@example.org"}, "phone_numbers": {"number": "555-0100"},
+          "street_addresses": {"city": "Oslo"}, "web_addresses": {"url": "https://example.org"}}
+
+
 @pytest.fixture
 def ids(api, acme):
     donor = new_donor(api, acme)
-    return {"donor": donor["id"], "log": new_log(api, acme, donor["id"])["id"],
-            "donation": new_donation(api, acme, donor["id"])["id"]}
+    out = {"donor": donor["id"], "log": new_log(api, acme, donor["id"])["id"],
+           "donation": new_donation(api, acme, donor["id"])["id"]}
+    for collection, body in POINTS.items():  # the donor's contact points, as LGL records
+        out[collection] = str(api.post(f"/api/v1/constituents/{donor['id']}/{collection}", acme, body).json["id"])
+    return out
 
 
 def filled(path: str, ids: dict[str, str]) -> str:
@@ -34,8 +41,10 @@ def filled(path: str, ids: dict[str, str]) -> str:
         return path.format(document="together.json")
     if path in PUBLIC_PATHS:
         return path.replace("{name}", "swagger-ui.css")
-    record = {"contact-logs": ids["log"], "donations": ids["donation"]}.get(path.split("/")[3], ids["donor"])
-    return re.sub(r"\{record\}|\{contact\}", record, path).replace("{activity}", ids["log"])
+    record = {"contact-logs": ids["log"], "donations": ids["donation"],
+              **{c: ids[c] for c in POINTS}}.get(path.split("/")[3], ids["donor"])
+    return (re.sub(r"\{record\}|\{contact\}|\{id\}", record, path).replace("{activity}", ids["log"])
+            .replace("{type}", "phone_number_types"))
 
 
 def call(api, method: str, path: str, key: str | None, body: str | None = None):

@@ -191,8 +191,8 @@ def test_api_role_is_least_privilege(assembly, stack):
     assert set(statements) == {"OwnTableItems", "OwnTableQueries", "OwnLogGroup", "ReadPepper",
                                "DataKeyThroughItsServices"}
     assert sorted(as_list(statements["OwnTableItems"]["Action"])) == sorted(
-        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-         "dynamodb:ConditionCheckItem"])
+        ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+         "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"])
     assert _table_arn_refs(statements["OwnTableItems"], table) == ["TABLE"]
     assert as_list(statements["OwnTableQueries"]["Action"]) == ["dynamodb:Query"]
     assert _table_arn_refs(statements["OwnTableQueries"], table) == ["TABLE", "TABLE/index/*"]
@@ -233,9 +233,11 @@ def test_no_role_can_scan_administer_or_use_wildcards(assembly, stack):
             actions = as_list(statement["Action"])
             assert statement["Effect"] == "Allow"
             assert "*" not in actions and not any(a.endswith(":*") for a in actions), statement
-            assert not any(a in ("dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+            assert not any(a in ("dynamodb:Scan", "dynamodb:BatchWriteItem",
                                  "dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:PartiQLSelect")
                            for a in actions), statement
+            if prefix == "SweepRole":  # it reads only its due index and the entries it claims
+                assert "dynamodb:BatchGetItem" not in actions, statement
             for resource in as_list(statement["Resource"]):
                 # every resource is an attribute of this template's own resources: another
                 # stack's table (or anything named by a literal ARN) is out of reach
@@ -270,7 +272,8 @@ def test_unknown_paths_are_404_problem_json(assembly, stack):
     assert missing["statusCode"] == 404
     assert missing["responseParameters"] == {"gatewayresponse.header.Content-Type": "'application/problem+json'"}
     assert json.loads(missing["responseTemplates"]["application/json"]) == {
-        "type": "urn:problem:not-found", "title": "Not Found", "status": 404, "detail": "No such path."}
+        "type": "urn:problem:not-found", "title": "Not found", "status": 404, "detail": "No such path.", "errors": [],
+        "api_version": "1.0", "error": "Not Found", "description": "No such path."}  # readable by LGL's clients too
     assert api["Properties"]["StageName"] == "api"
 
 
@@ -348,3 +351,37 @@ def test_the_committed_deployments_files_are_valid():
     assert [d.stack_name for d in load(ROOT / "infra" / "deployments.json")]
     example = load(ROOT / "infra" / "deployments.example.json")
     assert {d.shared for d in example} == {True, False}
+
+
+# ---- quotas: what API Gateway and CloudFormation accept ------------------------------------
+
+API_GATEWAY_RESOURCES = 300       # resources per REST API (the default quota)
+TEMPLATE_BYTES = 1_000_000        # a template uploaded through S3, as the CDK does past 51,200 bytes
+TEMPLATE_RESOURCES = 500
+
+
+def api_gateway_resources(paths) -> set[str]:
+    """The REST API's resources: every path and every prefix of one (`/a/{b}/c` is /a, /a/{b}, /a/{b}/c)."""
+    out = set()
+    for path in paths:
+        parts = [p for p in path.split("/") if p]
+        out |= {"/" + "/".join(parts[:n]) for n in range(1, len(parts) + 1)}
+    return out
+
+
+def test_the_resource_counter_counts_prefixes():
+    assert api_gateway_resources(["/api/v1/x/{id}", "/api/v1/x.json"]) == {
+        "/api", "/api/v1", "/api/v1/x", "/api/v1/x/{id}", "/api/v1/x.json"}
+
+
+@pytest.mark.parametrize("stack", ALL)
+def test_the_stack_stays_within_api_gateway_and_cloudformation_limits(assembly, stack):
+    t = assembly.templates[stack]
+    _, api = one(t, "AWS::Serverless::Api")
+    resources = api_gateway_resources(api["Properties"]["DefinitionBody"]["paths"])
+    assert len(resources) <= API_GATEWAY_RESOURCES, len(resources)
+    assert len(json.dumps(t)) <= TEMPLATE_BYTES
+    assert len(t["Resources"]) <= TEMPLATE_RESOURCES
+    # the figures the README quotes (Infrastructure, "Limits"); a change here is a change there
+    print(f"{stack}: {len(resources)} API Gateway resources, {len(json.dumps(t))} template bytes, "
+          f"{len(t['Resources'])} CloudFormation resources")

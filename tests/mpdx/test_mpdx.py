@@ -11,7 +11,8 @@ import pytest
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib.domain import donors
 from chalicelib.faces.http import ROUTES
-from chalicelib.store import dynamo
+from chalicelib.store import dynamo, keys
+from chalicelib.store.context import records
 from tests.conftest import new_donation, new_donor, new_log
 
 CONTACTS = "/api/v2/organizations/contacts"
@@ -577,12 +578,16 @@ def counting(api, acme, monkeypatch):
     return counter
 
 
-def test_a_list_page_is_one_query_and_never_a_scan(api, acme, people, counting):
-    for query in ("", q(page=2, per_page=2), q(**{"filter[status]": "active,null", "sort": "-name"}),
-                  q(**{"filter[wildcard_search]": "555-0100", "filter[status]": "Never Ask"})):
+def test_a_list_page_reads_the_search_index_then_only_the_page_and_never_scans(api, acme, people, counting):
+    """Filtered and counted on the compact rows (one Query per shard, in parallel, and the
+    donors' count), then one batch read of the page's donors: never every donor whole."""
+    for query, shown in (("", 5), (q(page=2, per_page=2), 2), (q(**{"filter[status]": "active,null", "sort": "-name"}), 3),
+                         (q(**{"filter[wildcard_search]": "555-0100", "filter[status]": "Never Ask"}), 0)):
         counting.calls.clear()
-        listing(api, acme, query)
-        assert counting.calls == ["query"], (query, counting.calls)
+        assert len(listing(api, acme, query)["data"]) == shown
+        assert counting.calls.count("query") == keys.SEARCH_SHARDS + 1, (query, counting.calls)
+        assert counting.calls.count("batch_get_item") == (1 if shown else 0), (query, counting.calls)
+        assert set(counting.calls) <= {"query", "batch_get_item"}
     counting.calls.clear()
     listing(api, acme, q(**{"filter[organization_id]": "someone-else"}))
     assert counting.calls == []
@@ -599,8 +604,8 @@ def test_get_is_one_read_and_delete_one_read_one_write(api, acme, people, counti
 
 
 def test_a_list_reads_every_page_of_the_index_for_exact_totals(api, acme, people, monkeypatch):
-    """Where the org's donor index spans several 1 MB pages, every one is read (here forced
-    by a tiny Limit), and the totals stay exact."""
+    """Where a shard of the org's search index spans several 1 MB pages, every one is read
+    (here forced by a tiny Limit), and the totals stay exact."""
     real = dynamo.client()
     counter = _Counting(real)
 
@@ -611,10 +616,11 @@ def test_a_list_reads_every_page_of_the_index_for_exact_totals(api, acme, people
     counter.query = small_pages
     listing(api, acme)  # keys cached
     monkeypatch.setattr(dynamo, "client", lambda: counter)
+    records().search_index.forget()  # a cold Lambda: every row read again
     document = listing(api, acme, q(**{"filter[status]": "active", "per_page": 2, "page": 2}))
     assert document["meta"]["pagination"] == {"page": 2, "per_page": 2, "total_count": 3, "total_pages": 2}
     assert names(document) == ["Dunn Family Fund"]
-    assert counter.calls == ["query"] * 3  # five donors, two per Query
+    assert counter.calls.count("query") > keys.SEARCH_SHARDS + 1  # some shard took more than one page
 
 
 # ---- the same donors ---------------------------------------------------------------------

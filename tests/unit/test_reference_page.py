@@ -69,7 +69,7 @@ def test_an_unknown_face_is_a_400_naming_the_faces(client):
     response = get(client, "/docs?face=nope")
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/problem+json"
-    assert "together, givebutter, mpdx" in json.loads(response.body)["detail"]
+    assert "together, lgl, givebutter, mpdx" in json.loads(response.body)["detail"]
 
 
 def test_an_unknown_query_parameter_is_a_400(client):

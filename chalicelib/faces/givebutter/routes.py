@@ -5,7 +5,6 @@ contact-log service and shape the reply; every error leaves in Givebutter's shap
 """
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -15,7 +14,7 @@ from ... import auth
 from ...domain import contact_logs, lifecycle, organisations
 from ...errors import FieldError, NotFound, ValidationFailed
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, empty_response,
-                    json_body, json_response, with_body, with_common_errors)
+                    json_body, json_response, request_url, with_body, with_common_errors)
 from . import errors, render, schemas
 
 PREFIX = "/v1"
@@ -84,25 +83,6 @@ def _positive(params: dict[str, str], name: str, default: int, most: int | None 
     return number
 
 
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
-_SCHEMES = ("http", "https")
-
-
-def _base_url(call: Call) -> str:
-    """This list's absolute URL as the client called it (Laravel's `meta.path`).
-
-    The headers are the client's to forge: a `Host` that is not hostname[:port] gives a
-    relative URL, and a proto other than http or https is ignored (http is assumed)."""
-    request = call.request
-    path = request.context.get("path") or request.path
-    host = request.headers.get("host") or ""
-    if not _HOST.fullmatch(host):
-        return path
-    proto = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-    return f"{proto if proto in _SCHEMES else 'http'}://{host}{path}"
-
-
 def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [render.activity(entry, organisations.known_member(call.org, contact_logs.creator_id(entry)))
             for entry in entries]
@@ -115,7 +95,8 @@ def _rendered(call: Call, entries: list[dict[str, Any]]) -> list[dict[str, Any]]
 def list_activities(call: Call, contact: str) -> Response:
     """A contact's activities, newest first.
 
-    `type` filters; `page`/`per_page` as Laravel pages (exact `total`)."""
+    `type` filters; `page`/`per_page` as Laravel pages (exact `total`, counted on a compact
+    read of the contact's timeline; only the page's activities are read whole)."""
     params = call.query()
     wanted = params.get("type")
     if wanted is not None and wanted not in contact_logs.ACTIVITY_TYPES:
@@ -125,14 +106,11 @@ def list_activities(call: Call, contact: str) -> Response:
     per_page = _positive(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     donor_id = _path_id(contact, "Contact")
     with _givebutter_terms(f"Contact {contact} not found."):
-        entries = contact_logs.of_donor(call.org, donor_id)
-    if wanted is not None:
-        entries = [e for e in entries if contact_logs.activity_type(e) == wanted]
-    start = (page - 1) * per_page
-    shown = entries[start:start + per_page] if start < len(entries) else []
+        total, shown = contact_logs.of_donor(call.org, donor_id, activity=wanted, offset=(page - 1) * per_page,
+                                             limit=per_page)
     keep = {name: params[name] for name in ("type", "per_page") if name in params}
-    return json_response(render.paginated(_rendered(call, shown), len(entries), page, per_page,
-                                          _base_url(call), keep))
+    return json_response(render.paginated(_rendered(call, shown), total, page, per_page,
+                                          request_url(call.request), keep))
 
 
 @routes.route(COLLECTION, "POST", auth.WRITE, path_params=(CONTACT,), body=schemas.ActivityCreate,

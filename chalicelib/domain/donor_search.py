@@ -1,0 +1,177 @@
+"""Searching an organisation's donors: filters over the search index's compact rows, an exact
+total, any order and any offset, and then only the page's whole records (one batch read).
+
+A row holds the donor's own searchable fields (store/kinds.py `_donor_row`: short keys) and
+its contact points' facets (`EMAIL#12` -> address, `PHONE#3` -> number, `ADDRESS#5` ->
+[street, city, state, postal code, country], `WEB#7` -> url). Faces build their filters
+from the functions here (LGL's search terms, MPDX's filters) and ask `search` for a page.
+Cost (docs/storage.md, "The search index"): the rows (a warm Lambda reads only what changed),
+then one BatchGetItem for the page, and one more for the contact points when they are asked for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..store.context import records
+from ..store.kinds import DONOR
+from ..store.search_index import Row
+from .contact_points import POINTS, digits
+
+Filter = Callable[[Row], bool]
+ORDERS = ("name", "external_id", "id", "created", "updated")
+
+
+@dataclass
+class Result:
+    total: int
+    donors: list[dict[str, Any]]
+    contacts: dict[int, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)  # donor id -> kind -> records
+
+
+def _facets(row: Row, kind: str) -> Iterable[Any]:
+    prefix = f"{kind}#"
+    return (value for key, value in row.facets.items() if key.startswith(prefix))
+
+
+def _addresses(row: Row) -> Iterable[list[str]]:
+    return (value for value in _facets(row, "ADDRESS") if isinstance(value, list))
+
+
+# ---- filters ---------------------------------------------------------------------------------
+
+def name_contains(text: str) -> Filter:
+    """Every word of `text` is in one of the donor's names (any case)."""
+    words = text.casefold().split()
+    return lambda row: all(any(word in name for name in row.fields.get("n", ())) for word in words)
+
+
+def email_contains(text: str) -> Filter:
+    wanted = text.lower()
+    return lambda row: any(wanted in address for address in _facets(row, "EMAIL"))
+
+
+def phone_contains(text: str) -> Filter:
+    """By digits when the text has any (`555-0100` finds `(555) 0100`), else as text."""
+    wanted_digits, wanted = digits(text), text.casefold()
+    if wanted_digits:
+        return lambda row: any(wanted_digits in digits(number) for number in _facets(row, "PHONE"))
+    return lambda row: any(wanted in number.casefold() for number in _facets(row, "PHONE"))
+
+
+def _address_part(index: int, test: Callable[[str, str], bool], text: str) -> Filter:
+    wanted = text.strip().casefold()
+    return lambda row: any(test(wanted, (address[index] or "").casefold()) for address in _addresses(row))
+
+
+def street_contains(text: str) -> Filter:
+    return _address_part(0, lambda want, have: want in have, text)
+
+
+def city_is(text: str) -> Filter:
+    return _address_part(1, lambda want, have: want == have.strip(), text)
+
+
+def state_is(text: str) -> Filter:
+    return _address_part(2, lambda want, have: want == have.strip(), text)
+
+
+def postal_code_starts(text: str) -> Filter:
+    return _address_part(3, lambda want, have: have.startswith(want), text)
+
+
+def country_contains(text: str) -> Filter:
+    return _address_part(4, lambda want, have: want in have, text)
+
+
+def changed_from(moment: str) -> Filter:
+    return lambda row: row.updated_at >= moment
+
+
+def changed_to(moment: str) -> Filter:
+    return lambda row: row.updated_at <= moment
+
+
+def external_id_is(value: str) -> Filter:
+    return lambda row: row.fields.get("x") == value
+
+
+def is_org(wanted: bool) -> Filter:
+    return lambda row: bool(row.fields.get("o")) is wanted
+
+
+def status_in(statuses: set[str | None]) -> Filter:
+    return lambda row: row.fields.get("st") in statuses
+
+
+def text_contains(text: str) -> Filter:
+    """The native text search over the index (MPDX's wildcard): names, external id, notes,
+    any e-mail address or phone number; a phone-like text also by its digits."""
+    wanted = text.casefold()
+    phone_like = all(c.isdigit() or c in " ()+./-" for c in text.strip())
+    by_digits = digits(text) if phone_like and len(digits(text)) >= 3 else ""
+
+    def matches(row: Row) -> bool:
+        own = [*row.fields.get("n", ()), row.fields.get("x") or "", row.fields.get("t") or ""]
+        if any(wanted in value.casefold() for value in own):
+            return True
+        if any(wanted in address for address in _facets(row, "EMAIL")):
+            return True
+        numbers = list(_facets(row, "PHONE"))
+        return any(wanted in number.casefold() for number in numbers) or bool(
+            by_digits and any(by_digits in digits(number) for number in numbers))
+
+    return matches
+
+
+# ---- the search ------------------------------------------------------------------------------
+
+def _order(name: str) -> Callable[[Row], tuple]:
+    if name == "name":
+        return lambda row: (" ".join(row.fields.get("s", "").casefold().split()), row.id)
+    if name == "external_id":  # donors without one last
+        return lambda row: (row.fields.get("x") is None, row.fields.get("x") or "", row.id)
+    if name == "created":
+        return lambda row: (row.fields.get("c", ""), row.id)
+    if name == "updated":
+        return lambda row: (row.updated_at, row.id)
+    return lambda row: (row.id,)
+
+
+def search(org: str, filters: Iterable[Filter] = (), *, order: str = "name", descending: bool = False,
+           offset: int = 0, limit: int = 25, changed_since: str | None = None,
+           contacts: bool = False) -> Result:
+    """The page [offset, offset+limit) of the live donors every filter keeps, in `order`, with
+    the exact total. `changed_since` narrows the read itself (only rows changed since travel);
+    `contacts`: the page's contact points too."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order}")
+    filters = list(filters)
+    rows = [row for row in records().search_rows(org, DONOR, changed_since=changed_since)
+            if all(keep(row) for keep in filters)]
+    rows.sort(key=_order(order), reverse=descending)
+    page_rows = rows[offset:offset + limit] if limit else []
+    donors = records().live_many(org, DONOR, [row.id for row in page_rows])
+    if len(donors) < len(page_rows):  # deleted since the index was read: fill the page from further on
+        more = rows[offset + limit:]
+        while more and len(donors) < len(page_rows):
+            donors += records().live_many(org, DONOR, [row.id for row in more[:len(page_rows) - len(donors)]])
+            more = more[len(page_rows):]
+    result = Result(total=len(rows), donors=donors)
+    if contacts:
+        result.contacts = contacts_of(org, donors)
+    return result
+
+
+def contacts_of(org: str, donors: list[dict[str, Any]]) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """The contact points of these donors, by donor and kind, each by id: one batch read (the
+    donors' facets name them)."""
+    kinds = {point.kind.name: point.kind for point in POINTS}
+    wanted = [(kinds[name], int(record_id)) for donor in donors for key in donor.get("facets", {})
+              for name, _, record_id in [key.partition("#")] if name in kinds]
+    found = records().many(org, wanted)
+    out: dict[int, dict[str, list[dict[str, Any]]]] = {d["id"]: {name: [] for name in kinds} for d in donors}
+    for (name, _), record in sorted(found.items(), key=lambda item: item[0][1]):
+        if record["donor_id"] in out:
+            out[record["donor_id"]][name].append(record)
+    return out

@@ -1,0 +1,249 @@
+"""Response bodies of the LGL face as pydantic models, for its OpenAPI document (closed:
+tests/contract/test_openapi.py validates real responses against them). Built lazily."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Version = Literal["1.0"]
+Stamp = Annotated[str, Field(json_schema_extra={"format": "date-time"}, description="YYYY-MM-DDTHH:MM:SSZ")]
+Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class ErrorField(Model):
+    field: str
+    message: str
+
+
+class Error(Model):
+    """LGL's error: `error` a title ("Parameter Error", "Not Found"...), `description` what was wrong."""
+    api_version: Version
+    error: str
+    description: str
+    errors: list[ErrorField] = Field(description="Each field or parameter to blame (an addition to LGL's shape)")
+
+
+class Result(Model):
+    api_version: Version
+    result: Literal["success"]
+
+
+class Listing(Model):
+    api_version: Version
+    items_count: int = Field(description="The items in this page")
+    total_items: int = Field(description="Every item that matches, exactly")
+    limit: int
+    offset: int
+    next_item: int = Field(None, description="The offset of the next page; absent on the last",  # type: ignore
+                           json_schema_extra=lambda schema: schema.pop("default"))
+    next_link: str = Field(None, description="The next page's URL; absent on the last",  # type: ignore
+                           json_schema_extra=lambda schema: schema.pop("default"))
+    item_type: str
+
+
+class _Stamped(Model):
+    created_at: Stamp | None
+    updated_at: Stamp | None
+
+
+class _Owned(Model):
+    item_id: int = Field(None, description="The constituent's id (on its own, not nested)",  # type: ignore
+                         json_schema_extra=lambda schema: schema.pop("default"))
+    item_type: Literal["Constituent"] = Field(None, json_schema_extra=lambda s: s.pop("default"))  # type: ignore
+
+
+class EmailAddressFields(_Owned, _Stamped):
+    id: int
+    address: str
+    email_address: str = Field(description="The same as `address`")
+    email_address_type_id: int
+    email_type_name: str | None
+    is_preferred: bool
+    not_current: bool
+    parent_id: None
+
+
+class PhoneNumberFields(_Owned, _Stamped):
+    id: int
+    number: str
+    phone_number_type_id: int
+    phone_type_name: str | None
+    is_preferred: bool
+    not_current: bool
+    parent_id: None
+    normalized_number: str | None = Field(description="Its digits")
+
+
+class StreetAddressFields(_Owned, _Stamped):
+    id: int
+    street: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+    postal_code: str | None
+    county: str | None
+    street_address_type_id: int
+    street_type_name: str | None
+    is_preferred: bool
+    not_current: bool
+    parent_id: None
+    seasonal_from: str = Field(description="mm-dd")
+    seasonal_to: str = Field(description="mm-dd")
+    seasonal: bool | None
+    lat: None
+    lng: None
+    zip5: str | None = Field(description="The postal code's first five digits, when it starts with five")
+    verified: bool
+    verified_on: None
+
+
+class WebAddressFields(_Owned, _Stamped):
+    id: int
+    url: str
+    web_address_type_id: int
+    web_address_type_name: str | None
+    is_preferred: bool
+    parent_id: None
+
+
+class ConstituentFields(_Stamped):
+    id: int
+    external_constituent_id: str | None
+    is_org: bool
+    constituent_contact_type_id: int | None
+    constituent_contact_type_name: str | None
+    prefix: str | None
+    first_name: str | None
+    middle_name: str | None
+    last_name: str | None
+    suffix: str | None
+    spouse_name: str | None
+    org_name: str | None
+    job_title: str | None
+    addressee: str | None
+    salutation: str | None
+    sort_name: str
+    constituent_interest_level_id: None
+    constituent_interest_level_name: None
+    constituent_rating_id: None
+    constituent_rating_name: None
+    is_deceased: bool
+    deceased_date: Day | None
+    annual_report_name: str | None
+    birthday: Day | None
+    gender: str | None
+    maiden_name: str | None
+    nick_name: str | None
+    spouse_nick_name: str | None
+    date_added: Day | None
+    alt_salutation: str | None
+    alt_addressee: str | None
+    honorary_name: str | None
+    assistant_name: str | None
+    marital_status_id: int | None
+    marital_status_name: str | None
+    is_anon: bool
+
+
+def _absent(description: str):  # an expand option's array: present only when asked for
+    return Field(None, description=description, json_schema_extra=lambda schema: schema.pop("default"))
+
+
+class ExpandedConstituent(ConstituentFields):
+    """A constituent with the nested arrays asked for (all of them on its own)."""
+    email_addresses: list[EmailAddressFields] = _absent("Its e-mail addresses")
+    phone_numbers: list[PhoneNumberFields] = _absent("Its phone numbers")
+    street_addresses: list[StreetAddressFields] = _absent("Its street addresses")
+    web_addresses: list[WebAddressFields] = _absent("Its web addresses")
+    class_affiliations: list[dict] = _absent("Always empty: not kept yet")
+    relationships: list[dict] = _absent("Always empty: not kept yet")
+    categories: list[dict] = _absent("Always empty: not kept yet")
+    groups: list[dict] = _absent("Always empty: not kept yet")
+    memberships: list[dict] = _absent("Always empty: not kept yet")
+    custom_attrs: list[dict] = _absent("Always empty: not kept yet")
+
+
+class Constituent(ExpandedConstituent):
+    api_version: Version
+
+
+class ConstituentList(Listing):
+    items: list[ConstituentFields]
+
+
+class ConstituentSearch(Listing):
+    items: list[ExpandedConstituent]
+
+
+class EmailAddress(EmailAddressFields):
+    api_version: Version
+
+
+class PhoneNumber(PhoneNumberFields):
+    api_version: Version
+
+
+class StreetAddress(StreetAddressFields):
+    api_version: Version
+
+
+class WebAddress(WebAddressFields):
+    api_version: Version
+
+
+class EmailAddressList(Listing):
+    items: list[EmailAddressFields]
+
+
+class PhoneNumberList(Listing):
+    items: list[PhoneNumberFields]
+
+
+class StreetAddressList(Listing):
+    items: list[StreetAddressFields]
+
+
+class WebAddressList(Listing):
+    items: list[WebAddressFields]
+
+
+class TypeValue(Model):
+    id: int
+    name: str
+    display_name: str
+    code: str | None
+    ordinal: int
+
+
+class TypeTable(Model):
+    name: str
+    key: str
+    values: list[TypeValue]
+
+
+class TypeList(Listing):
+    items: list[TypeTable]
+
+
+class TypeValueList(Listing):
+    items: list[TypeValue]
+
+
+class TeamMember(Model):
+    id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    role_id: int | None
+    is_admin: bool
+    is_primary_contact: bool
+    is_billing_contact: bool
+
+
+class TeamMemberList(Listing):
+    items: list[TeamMember]
