@@ -28,7 +28,7 @@ from ..errors import FieldError, NotFound, ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONOR, EMAIL_ADDRESS, PHONE_NUMBER, STREET_ADDRESS, WEB_ADDRESS
 from ..store.schema import Kind
-from ..store.writes import ConcurrentChange, DuplicateValue, ParentChanged, UnitOfWork
+from ..store.writes import DISTINCT, ConcurrentChange, DuplicateValue, ParentChanged, UnitOfWork
 from . import lifecycle, lookups
 
 EMAIL_MAX = 254

@@ -111,8 +111,8 @@ class DuplicateValue(Conflict):
     """A child's `distinct` value is already another live child's of the same parent."""
 
     def __init__(self, holder: int | None) -> None:
-        super().__init__(f"The same value is already record {holder}'s.",
-                         [FieldError(DISTINCT, f"is already record {holder}'s")])
+        super().__init__(f"Its parent has this value already, as record {holder}.",
+                         [FieldError(DISTINCT, f"its parent has this value already, as record {holder}")])
         self.holder = holder
 
 

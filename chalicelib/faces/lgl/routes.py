@@ -14,16 +14,17 @@ import binascii
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
+from urllib.parse import quote
 
 from chalice import Response
 from chalice.app import Request
 
 from ... import auth
 from ...domain import contact_points, donor_search, donors, lifecycle, lookups, organisations
-from ...domain.contact_points import EMAILS, PHONES, STREETS, WEBS, Point
-from ...errors import FieldError, NotFound, ValidationFailed
+from ...domain.contact_points import DISTINCT, EMAILS, PHONES, STREETS, WEBS, Point
+from ...errors import Conflict, FieldError, NotFound, ValidationFailed
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, json_body, json_response,
-                    note_in_log, request_url, with_body, with_common_errors)
+                    note_in_log, request_url, with_body, with_common_errors, writes)
 from . import errors, params, render, schemas
 from .search import CONSTITUENT_TERMS, EXPANDS, SORTS, constituent_filters
 
@@ -56,8 +57,8 @@ FACE = Face("lgl", errors.render, credentials, title="Little Green Light (REST A
     ErrorStatus(400, "Parameter Error: a bad `limit`, `offset`, search term, `sort` or `expand`; malformed JSON",
                 lambda r: _with_query(r) or with_body(r)),
     ErrorStatus(404, "No such item in your organisation (`Item with id '12' not found`)"),
-    ErrorStatus(409, "Deleting a constituent with gifts or contact reports; an external id taken",
-                lambda r: r.method in ("POST", "PATCH", "DELETE") and "constituents" in r.path),
+    ErrorStatus(409, "Deleting a constituent with gifts or contact reports; an external id taken; an address "
+                     "changed to one the constituent has already", writes),
     ErrorStatus(415, "A body that is not `application/json` in UTF-8, or sent without a `Content-Type`", with_body),
     ErrorStatus(422, "Invalid fields, each named (in `description` and `errors`)", with_body),
 ), security={"basic": {"type": "http", "scheme": "basic", "description": "The key as the user name, no password"},
@@ -92,10 +93,12 @@ def lgl_terms(raw_id: str | None = None, names: dict[str, str] | None = None) ->
         yield
     except NotFound as missing:
         raise (_missing(raw_id) if raw_id is not None else missing) from None
-    except ValidationFailed as failed:
-        if not names:
+    except (ValidationFailed, Conflict) as failed:
+        if not names or not failed.errors:
             raise
         fields = [FieldError(_renamed(e.field, names), e.message) for e in failed.errors]
+        if isinstance(failed, Conflict):
+            raise Conflict(failed.detail, fields) from None
         raise ValidationFailed("The request body has invalid fields: " + "; ".join(
             f"{e.field}: {e.message}" for e in fields), fields) from None
 
@@ -121,10 +124,20 @@ def body_of(call: Call, model: type[schemas.Body]) -> dict[str, Any]:
     return sent
 
 
+IGNORED_HEADER_MAX = 2000  # characters of the header; the log line has every name
+
+
 def answer(call: Call, body: dict[str, Any]) -> Response:
     ignored = call.request.context.get("lgl_ignored")
-    headers = {IGNORED_HEADER: ", ".join(ignored)[:4000]} if ignored else {}
+    headers = {IGNORED_HEADER: ignored_header(ignored)} if ignored else {}
     return json_response(body, headers=headers)
+
+
+def ignored_header(names: list[str]) -> str:
+    """The ignored fields' paths, comma separated; a name that is not plain printable ASCII (or
+    holds a comma) percent-encoded, as a header value must be."""
+    text = ", ".join(quote(name, safe=" []._-:@!$&'()*+;=/?~") for name in names)
+    return text if len(text) <= IGNORED_HEADER_MAX else text[:IGNORED_HEADER_MAX - 3] + "..."
 
 
 def page(call: Call, items: list[dict[str, Any]], total: int, window: params.Window, item_type: str) -> Response:
@@ -263,10 +276,13 @@ class ContactResource:
     renames: dict[str, str]     # this face's field -> the domain's
     model: str                  # its response model
 
+    value: str                  # the field its `distinct` value is in (an address already there: 409)
+
     @property
     def names(self) -> dict[str, str]:
         """The domain's field -> this face's (for errors)."""
-        return {domain: face for face, domain in self.renames.items() if face != "email_address"}
+        return {**{domain: face for face, domain in self.renames.items() if face != "email_address"},
+                DISTINCT: self.value}
 
 
 def _point_fields(point: Point, sent: dict[str, Any]) -> dict[str, Any]:
@@ -346,13 +362,13 @@ def declare(resource: ContactResource) -> None:
 RESOURCES = {r.point.kind.name: r for r in (
     ContactResource(EMAILS, "email_addresses", "email_address", schemas.EmailAddressBody,
                     {"email_address": "address", "email_address_type_id": "type_id", "email_type_name": "type_name"},
-                    "EmailAddress"),
+                    "EmailAddress", "address"),
     ContactResource(PHONES, "phone_numbers", "phone_number", schemas.PhoneNumberBody,
-                    {"phone_number_type_id": "type_id", "phone_type_name": "type_name"}, "PhoneNumber"),
+                    {"phone_number_type_id": "type_id", "phone_type_name": "type_name"}, "PhoneNumber", "number"),
     ContactResource(STREETS, "street_addresses", "street_address", schemas.StreetAddressBody,
-                    {"street_address_type_id": "type_id", "street_type_name": "type_name"}, "StreetAddress"),
+                    {"street_address_type_id": "type_id", "street_type_name": "type_name"}, "StreetAddress", "street"),
     ContactResource(WEBS, "web_addresses", "web_address", schemas.WebAddressBody,
-                    {"web_address_type_id": "type_id", "web_address_type_name": "type_name"}, "WebAddress"),
+                    {"web_address_type_id": "type_id", "web_address_type_name": "type_name"}, "WebAddress", "url"),
 )}
 NESTED_NAMES = {point.kind.name: RESOURCES[point.kind.name].names for point in _NESTED.values()}
 for _resource in RESOURCES.values():
