@@ -118,8 +118,13 @@ def update(org: str, kind: Kind, record_id: int, merge: Callable[[dict[str, Any]
         try:
             return records().update(org, kind, old, new)
         except ConcurrentChange as change:
-            old = change.current
+            old = change.current if _is(change.current, kind, record_id) else fetch(org, kind, record_id)
     raise AssertionError("unreachable")
+
+
+def _is(record: dict[str, Any], kind: Kind, record_id: int) -> bool:
+    """Whether a record a failed write returned is this one (a unit may hold others)."""
+    return record.get("kind") == kind.name and record.get("id") == record_id
 
 
 def _restricted(kind: Kind, record: dict[str, Any]) -> Exception | None:
@@ -140,7 +145,7 @@ def delete(org: str, kind: Kind, record_id: int, expected_version: int | None, *
     `refuse` explains why a record may not go, and `condition` re-checks a rule of the
     caller's inside the write, so a concurrent change cannot slip between read and delete.
     """
-    old = records().get(org, kind, record_id)
+    old, details = records().to_delete(org, kind, record_id)
     for _ in attempts(kind, record_id):
         if old is None:
             raise NotFound(f"{kind.label} {record_id} does not exist.")
@@ -151,10 +156,11 @@ def delete(org: str, kind: Kind, record_id: int, expected_version: int | None, *
         if refusal:
             raise refusal
         try:
-            records().delete(org, kind, old, now(), condition=condition)
+            records().delete(org, kind, old, now(), condition=condition, details=details)
             return
-        except ConcurrentChange as change:
-            old = change.current
+        except ConcurrentChange as change:  # the record, or one of the details going with it
+            old, details = (change.current, None) if _is(change.current, kind, record_id) else \
+                records().to_delete(org, kind, record_id)
     raise AssertionError("unreachable")
 
 

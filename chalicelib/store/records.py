@@ -21,6 +21,8 @@ from .search_index import Row, SearchIndex, count_of
 from .writes import (MAX_TRANSACTION_ITEMS, Created, IdempotencyClaim, Rejected, Replayed, UnitOfWork,
                      explain, guards_of, replay)
 
+Details = dict[str, list[dict[str, Any]]]  # a record's detail children, by kind name
+
 _TIMELINE = KeyRange(low=keys.TIMELINE_LOW, high=keys.HEAD_SK)  # the head, then its timeline
 _AGGREGATE = KeyRange(prefix=keys.HEAD_SK)                        # the head, then its details
 
@@ -218,17 +220,31 @@ class Records:
         # nothing: what it wrote, then.
         return unit.written or unit.stored[(org, kind.name, old["id"])]
 
+    def to_delete(self, org: str, kind: Kind, record_id: int) -> tuple[dict[str, Any] | None, Details | None]:
+        """The record a delete starts from (live, deleted or None) and, for a kind whose
+        details go with it, those details, in one read: its aggregate (one Query), or a
+        GetItem when it has no details to take or is not live."""
+        if any(not child.timeline_at for child in cascading_children(kind)):
+            try:
+                return self.aggregate(org, kind, record_id)
+            except NotFound:
+                pass
+        return self.get(org, kind, record_id), None
+
     def delete(self, org: str, kind: Kind, old: dict[str, Any], deleted_at: str, *,
-               condition: tuple[str, dict[str, Any]] | None = None) -> None:
-        """Soft-delete `old` and, with it, its CASCADE children (RESTRICT ones refuse it).
+               condition: tuple[str, dict[str, Any]] | None = None, details: Details | None = None) -> None:
+        """Soft-delete `old` and, with it, its CASCADE children (RESTRICT ones refuse it);
+        `details`: its detail children as read with it (else they are read here).
 
         Children beyond what one transaction holds go first, in full transactions of their
         own; if the parent's write then fails, a retried delete finishes the rest."""
         cascading = cascading_children(kind)
         going: list[tuple[Kind, dict[str, Any]]] = []
-        if any(not child.timeline_at and (child.parent.counter is None or old.get(child.parent.counter))
-               for child in cascading):  # the details come whole in one Query (none counted: none read)
+        if details is None and any(not child.timeline_at and (child.parent.counter is None
+                                                             or old.get(child.parent.counter))
+                                   for child in cascading):  # the details come whole in one Query
             _, details = self.aggregate(org, kind, old["id"])
+        if details is not None:
             going += [(child, record) for child in cascading if not child.timeline_at
                       for record in details.get(child.name, [])]
         going += [(child, record) for child in cascading if child.timeline_at
