@@ -195,13 +195,13 @@ def _settle(point: Point, kept: list[dict[str, Any]], creates: list[dict[str, An
             wanted: dict[str, Any] | None, promote: bool) -> None:
     """Set the preferred flag on the records the donor will have (kept: existing ones, by id;
     creates: new ones): `wanted` is the one asked for; else the preferred one stays; else,
-    when `promote`, the first current one becomes preferred."""
+    when `promote`, the first current new one, or else the oldest current one, is preferred."""
     everyone = kept + creates
     chosen = wanted
     if chosen is None:
         chosen = next((r for r in everyone if r.get(point.flag)), None)
     if chosen is None and promote:
-        chosen = next((r for r in everyone if point.current(r)), None)
+        chosen = next((r for r in creates + kept if point.current(r)), None)
     for record in everyone:
         record[point.flag] = record is chosen
 
@@ -412,7 +412,7 @@ def delete(org: str, point: Point, record_id: int) -> None:
         return
     if not old.get(point.flag):
         try:
-            lifecycle.delete(org, point.kind, record_id, None)
+            lifecycle.delete(org, point.kind, record_id, None, current=old)
             return
         except ParentChanged:
             pass

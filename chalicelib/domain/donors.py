@@ -195,6 +195,7 @@ def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: Cont
     _check_size(plans)
     if not any(plans):
         return lifecycle.create(org, DONOR, donor, idempotency=idempotency)
+    records().ids.prefetch(org, [(k.name, k.id_block) for k in (DONOR, *(p.point.kind for p in plans if p.creates))])
     try:
         with records().unit_of_work() as unit:
             created = unit.create(org, DONOR, lifecycle.new_record(donor), idempotency=idempotency)
@@ -251,6 +252,7 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
         plans += [contact_points.append(point, existing[point.kind.name], resolved[point], remove)
                   for point, (_, remove) in (contacts or {}).items()]
         _check_size(plans)
+        records().ids.prefetch(org, [(p.point.kind.name, p.point.kind.id_block) for p in plans if p.creates])
         merged = _merged(old, changes)
         if merged == old and not any(plans):
             return old, existing  # nothing changed: no write, no new version

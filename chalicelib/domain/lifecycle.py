@@ -138,14 +138,15 @@ def _restricted(kind: Kind, record: dict[str, Any]) -> Exception | None:
 
 def delete(org: str, kind: Kind, record_id: int, expected_version: int | None, *,
            refuse: Callable[[dict[str, Any]], Exception | None] = lambda r: None,
-           condition: tuple[str, dict[str, Any]] | None = None) -> None:
-    """Soft delete; deleting a deleted record succeeds again (idempotent).
+           condition: tuple[str, dict[str, Any]] | None = None, current: dict[str, Any] | None = None) -> None:
+    """Soft delete; deleting a deleted record succeeds again (idempotent). `current`: the
+    record as the caller has just read it (of a kind without details going with it).
 
     The store refuses it while the record has RESTRICT children (its counters say so);
     `refuse` explains why a record may not go, and `condition` re-checks a rule of the
     caller's inside the write, so a concurrent change cannot slip between read and delete.
     """
-    old, details = records().to_delete(org, kind, record_id)
+    old, details = (current, None) if current is not None else records().to_delete(org, kind, record_id)
     for _ in attempts(kind, record_id):
         if old is None:
             raise NotFound(f"{kind.label} {record_id} does not exist.")

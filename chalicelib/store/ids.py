@@ -30,6 +30,21 @@ class IdAllocator:
             self._ranges[(org, kind)] = (nxt + 1, last)
             return nxt
 
+    def prefetch(self, org: str, kinds: list[tuple[str, int | None]]) -> None:
+        """Reserve blocks for every kind of `kinds` (name, block) whose block is used up, all at
+        once (parallel calls: one round trip), so a write of several kinds' records pays at
+        most one round trip for their ids."""
+        from .queries import in_parallel
+
+        with self._lock:
+            wanted = [(kind, block or self._block) for kind, block in dict.fromkeys(kinds)
+                      if self._ranges.get((org, kind), (1, 0))[0] > self._ranges.get((org, kind), (1, 0))[1]]
+        reserved = in_parallel(lambda item: (item, self._reserve(org, *item)), wanted)
+        with self._lock:
+            for (kind, block), last in reserved:
+                if self._ranges.get((org, kind), (1, 0))[0] > self._ranges.get((org, kind), (1, 0))[1]:
+                    self._ranges[(org, kind)] = (last - block + 1, last)
+
     def _reserve(self, org: str, kind: str, block: int) -> int:
         with dynamo.translated_errors():
             response = dynamo.client().update_item(
