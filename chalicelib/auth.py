@@ -11,8 +11,6 @@ import hashlib
 import hmac
 import secrets
 import string
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +19,7 @@ from .errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFaile
 from .domain import organisations
 from .domain.lifecycle import now
 from .store.context import directory
+from .warm_cache import WarmCache
 
 READ = "READ"
 WRITE = "WRITE"
@@ -45,34 +44,27 @@ def digest(api_key: str) -> str:
     return hmac.new(settings().api_key_pepper, api_key.encode(), hashlib.sha256).hexdigest()
 
 
-_cache: dict[str, tuple[Principal, float]] = {}
-_cache_lock = threading.Lock()
+_verified: WarmCache[Principal] = WarmCache()
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _verified.clear()
 
 
 def authenticate(api_key: str | None) -> Principal:
     if not api_key:
         raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'.")
     key_digest = digest(api_key)
-    with _cache_lock:
-        cached = _cache.get(key_digest)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
+    return _verified.get(key_digest, lambda: _verify(key_digest))
+
+
+def _verify(key_digest: str) -> Principal:
     item = directory().api_key(key_digest)
     # The lookup is by digest; compare it again in constant time before trusting the item.
     if (not item or not hmac.compare_digest(item.get("digest", ""), key_digest)
             or item.get("revoked_at")):
         raise Unauthorized("The API key is not valid (unknown or revoked).", invalid_token=True)
-    principal = Principal(item["org"], item["key_id"], item["scope"], item.get("team_member_id"))
-    ttl = settings().key_cache_seconds
-    if ttl > 0:
-        with _cache_lock:
-            _cache[key_digest] = (principal, time.monotonic() + ttl)
-    return principal
+    return Principal(item["org"], item["key_id"], item["scope"], item.get("team_member_id"))
 
 
 def create_key(org: str, scope: str, *, label: str = "", team_member_id: int | None = None,

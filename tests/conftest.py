@@ -27,7 +27,11 @@ for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
 
 from moto import mock_aws  # noqa: E402
 
-from chalicelib import auth, config  # noqa: E402
+from tools import moto_rollback  # noqa: E402
+
+moto_rollback.install()  # transactions roll back by their own items, not by whole-table copies
+
+from chalicelib import auth, config, warm_cache  # noqa: E402
 from chalicelib.aws import reset_clients  # noqa: E402
 from chalicelib.domain import organisations  # noqa: E402
 from chalicelib.store import context, dynamo, table  # noqa: E402
@@ -42,8 +46,7 @@ def _forget_caches() -> None:
     config.reset()
     reset_clients()
     context.reset()
-    auth.clear_cache()
-    organisations.clear_member_cache()
+    warm_cache.clear_all()
 
 
 @contextmanager

@@ -138,6 +138,10 @@ class SerialisedWSGI:
 def _serialised_moto_server() -> Any:
     from moto.server import DomainDispatcherApplication, ThreadedMotoServer
 
+    from tools import moto_rollback
+
+    moto_rollback.install()  # a transaction's cost stays its own items', however large the table
+
     class SerialisedMoto(ThreadedMotoServer):
         """moto's ThreadedMotoServer with its WSGI app wrapped in SerialisedWSGI.
 

@@ -15,16 +15,14 @@ match any case, and a value's code too.
 """
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import settings
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..store.context import records
 from ..store.kinds import LOOKUP_VALUE
 from . import lifecycle
+from ..warm_cache import WarmCache
 
 
 @dataclass(frozen=True)
@@ -88,13 +86,11 @@ TABLES: dict[str, Table] = {t.key: t for t in (
 LISTED = tuple(key for key, table in TABLES.items() if table.listed)
 NAME_MAX = 100
 
-_cache: dict[str, tuple[dict[str, list[Value]], float]] = {}
-_cache_lock = threading.Lock()
+_added_values: WarmCache[dict[str, list[Value]]] = WarmCache()
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _added_values.clear()
 
 
 def table(key: str) -> Table:
@@ -106,18 +102,14 @@ def table(key: str) -> Table:
 
 def _added(org: str) -> dict[str, list[Value]]:
     """The values the organisation's operators added, by table (cached briefly)."""
-    with _cache_lock:
-        cached = _cache.get(org)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
+    return _added_values.get(org, lambda: _read_added(org))
+
+
+def _read_added(org: str) -> dict[str, list[Value]]:
     added: dict[str, list[Value]] = {}
     for record in records().every(org, LOOKUP_VALUE):
         added.setdefault(record["table"], []).append(
             Value(record["id"], record["name"], record.get("code"), record.get("ordinal", 100)))
-    ttl = settings().key_cache_seconds
-    if ttl > 0:
-        with _cache_lock:
-            _cache[org] = (added, time.monotonic() + ttl)
     return added
 
 

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 from typing import Any
 
-from ..config import settings
 from ..store.context import directory
 from ..store.directory import ORG_ID_PATTERN
 from ..errors import Conflict, NotFound, ValidationFailed
 from .lifecycle import now
+from ..warm_cache import WarmCache
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLES = ("admin", "fundraiser", "viewer")
@@ -61,13 +59,11 @@ def member(org: str, member_id: int) -> dict[str, Any]:
     return item
 
 
-_members: dict[tuple[str, int], tuple[dict[str, Any] | None, float]] = {}
-_members_lock = threading.Lock()
+_members: WarmCache[dict[str, Any] | None] = WarmCache()
 
 
 def clear_member_cache() -> None:
-    with _members_lock:
-        _members.clear()
+    _members.clear()
 
 
 def known_member(org: str, member_id: Any) -> dict[str, Any] | None:
@@ -77,17 +73,4 @@ def known_member(org: str, member_id: Any) -> dict[str, Any] | None:
     warm Lambda keeps each one for API_KEY_CACHE_SECONDS (the window of verified keys)."""
     if member_id is None:
         return None
-    key = (org, int(member_id))
-    with _members_lock:
-        cached = _members.get(key)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
-    try:
-        found: dict[str, Any] | None = member(org, key[1])
-    except NotFound:
-        found = None
-    ttl = settings().key_cache_seconds
-    if ttl > 0:
-        with _members_lock:
-            _members[key] = (found, time.monotonic() + ttl)
-    return found
+    return _members.get((org, int(member_id)), lambda: directory().member(org, int(member_id)))

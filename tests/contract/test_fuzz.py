@@ -281,7 +281,7 @@ def long_strings(max_size: int = 6000) -> st.SearchStrategy[str]:
     lengths = st.one_of(st.sampled_from([128, 129, 200, 201, 254, 255, 256, 1024, 1025, 5000, 5001, max_size]),
                         st.integers(0, max_size))
     return st.one_of(
-        st.builds(lambda ch, n: ch * n, st.characters(), lengths),
+        st.builds(lambda ch, n: ch * n, st.characters(codec="utf-8"), lengths),
         st.builds(lambda s, n: (s * n)[:n], st.text(min_size=1, max_size=8), lengths),
     )
 

@@ -23,6 +23,7 @@ FORBIDDEN = {
     "config": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalice"),
     "aws": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalice"),
     "notify": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalice"),
+    "warm_cache": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalice", "boto3", "botocore"),
     # Request ids and metric documents: standard library only, for the API and the sweep alike.
     "observability": ("chalicelib.faces", "chalicelib.domain", "chalicelib.store", "chalicelib.auth",
                       "chalice", "boto3", "botocore", "pydantic"),
