@@ -10,6 +10,8 @@ from chalicelib.faces.together import routes as together
 from chalicelib.faces.givebutter import routes as givebutter
 from chalicelib.faces.mpdx import routes as mpdx
 from chalicelib.faces.lgl import routes as lgl
+from chalicelib.faces.lgl import sections as _lgl_sections  # noqa: F401  (funds, gifts...: on lgl's blueprint)
+from chalicelib.faces.together import catalogues as _catalogues  # noqa: F401  (managing them: on together's)
 from chalicelib.faces import reference  # noqa: F401  (GET /openapi/{document}, on the Together blueprint)
 from functions import sweep
 

@@ -85,13 +85,17 @@ def _members_add(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
 def _lookups_list(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
     organisations.get(args.org)
     keys = [args.table] if args.table else list(lookups.TABLES)
-    return [{"table": key, **value.as_dict()} for key in keys for value in lookups.values(args.org, key)]
+    return [{"table": key, **_value(value)} for key in keys for value in lookups.values(args.org, key)]
+
+
+def _value(value: dict[str, Any]) -> dict[str, Any]:
+    return {name: value.get(name) for name in ("id", "name", "code", "ordinal")}
 
 
 def _lookups_add(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
     organisations.get(args.org)
     value = lookups.add(args.org, args.table, args.name, code=args.code, ordinal=args.ordinal)
-    return [{"table": args.table, **value.as_dict()}]
+    return [{"table": args.table, **_value(value)}]
 
 
 def _search_index_backfill(args: argparse.Namespace) -> Iterable[dict[str, Any]]:

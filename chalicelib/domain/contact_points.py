@@ -138,7 +138,7 @@ def resolved(org: str, point: Point, fields: dict[str, Any]) -> dict[str, Any]:
     type_id, type_name = out.pop("type_id", None), out.pop("type_name", None)
     if type_id is not None or type_name is not None:
         out["type_id"] = lookups.resolve(org, point.types, value_id=type_id, name=type_name,
-                                         id_field="type_id", name_field="type_name").id
+                                         id_field="type_id", name_field="type_name")["id"]
     return out
 
 
@@ -159,11 +159,8 @@ def all_resolved(org: str, point: Point, sent: list[dict[str, Any]]) -> list[dic
 
 
 def type_name(org: str, point: Point, record: dict[str, Any]) -> str | None:
-    """The name of the record's type (None if the type is no longer a value of its table)."""
-    for value in lookups.values(org, point.types):
-        if value.id == record.get("type_id"):
-            return value.name
-    return None
+    """The name of the record's type (a deleted type still names what it typed)."""
+    return lookups.name_of(org, point.types, record.get("type_id"))
 
 
 def _whole(point: Point, record: dict[str, Any]) -> dict[str, Any]:

@@ -41,8 +41,9 @@ def parse_currency(value: object) -> str:
     return code
 
 
-def parse_amount(value: object, currency: str) -> Decimal:
-    """A positive amount from a JSON number or a decimal string, exact to the currency's minor unit."""
+def parse_amount(value: object, currency: str, *, zero: bool = False) -> Decimal:
+    """A positive amount (`zero`: or 0) from a JSON number or a decimal string, exact to the
+    currency's minor unit."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise ValueError("must be a number or a decimal string such as \"25.00\"")
     if isinstance(value, str) and not _DECIMAL_STRING.fullmatch(value):
@@ -57,8 +58,8 @@ def parse_amount(value: object, currency: str) -> Decimal:
         raise ValueError(f"{value!r} is not a decimal number") from None
     if not amount.is_finite():
         raise ValueError("must be a finite number")
-    if amount <= 0:
-        raise ValueError("must be greater than zero")
+    if amount < 0 or (amount == 0 and not zero):
+        raise ValueError("must be zero or more" if zero else "must be greater than zero")
     if amount > MAX_AMOUNT:
         raise ValueError(f"must be at most {MAX_AMOUNT}")
     digits = minor_units(currency)

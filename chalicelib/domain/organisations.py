@@ -43,9 +43,11 @@ def add_member(org: str, *, first_name: str, last_name: str, email: str, role: s
         raise ValidationFailed.on("email", "is not an e-mail address")
     if role not in ROLES:
         raise ValidationFailed.on("role", f"must be one of {', '.join(ROLES)}")
-    return directory().add_member(org, {"first_name": first_name, "last_name": last_name,
-                                        "email": email.lower(), "role": role, "created_at": now(),
-                                        "is_primary_contact": primary_contact, "is_billing_contact": billing_contact})
+    added = directory().add_member(org, {"first_name": first_name, "last_name": last_name,
+                                         "email": email.lower(), "role": role, "created_at": now(),
+                                         "is_primary_contact": primary_contact, "is_billing_contact": billing_contact})
+    _teams.clear()
+    return added
 
 
 def members(org: str) -> list[dict[str, Any]]:
@@ -74,3 +76,40 @@ def known_member(org: str, member_id: Any) -> dict[str, Any] | None:
     if member_id is None:
         return None
     return _members.get((org, int(member_id)), lambda: directory().member(org, int(member_id)))
+
+
+_teams: WarmCache[list[dict[str, Any]]] = WarmCache()
+
+
+def team(org: str) -> list[dict[str, Any]]:
+    """The organisation's team members by id (kept briefly by a warm Lambda, as keys are)."""
+    return _teams.get(org, lambda: sorted(members(org), key=lambda m: m["id"]))
+
+
+def display_name(member: dict[str, Any] | None) -> str | None:
+    """A team member as LGL shows one: "First Last"."""
+    if member is None:
+        return None
+    return " ".join(part for part in (member.get("first_name"), member.get("last_name")) if part) or None
+
+
+def resolve_member(org: str, ref: Any, *, field: str) -> int | None:
+    """The id of the team member `ref` names: an id (a number, or digits in a string), an
+    e-mail address (any case) or "First Last" (any case, spaces collapsed); None clears it.
+    An unknown one is a 422 naming `field`, never a guess."""
+    if ref is None or (isinstance(ref, str) and not ref.strip()):
+        return None
+    text = " ".join(str(ref).split())
+    people = team(org)
+    by_id = [m for m in people if text.isascii() and text.isdigit() and m["id"] == int(text)]
+    by_email = [m for m in people if (m.get("email") or "").casefold() == text.casefold()]
+    by_name = [m for m in people if (display_name(m) or "").casefold() == text.casefold()]
+    found = by_id or by_email or by_name
+    if len(found) == 1:
+        return found[0]["id"]
+    if len(found) > 1:
+        raise ValidationFailed.on(field, f"{text[:100]!r} names {len(found)} team members "
+                                         f"({', '.join(str(m['id']) for m in found)}): send the id or e-mail")
+    known = ", ".join(f"{m['id']} {display_name(m)} <{m.get('email')}>" for m in people[:20]) or "none yet"
+    raise ValidationFailed.on(field, f"{text[:100]!r} is not a team member (an id, e-mail or 'First Last'; "
+                                     f"the team: {known})")

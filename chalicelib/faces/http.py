@@ -153,7 +153,9 @@ ROUTES: list[RouteSpec] = []
 # not in ROUTES, so no face's document lists them; listed so 405s name what they serve.
 PAGE_ROUTES: list[RouteSpec] = []
 FACES: dict[str, Face] = {}
-_FACE_OF_PATH: dict[str, Face] = {}
+# Which face answers a path: by (path, method), as two faces may share a path (LGL lists
+# `/api/v1/funds`, the native face creates funds there); by path alone for the methods none serves.
+_FACE_OF_PATH: dict[tuple[str, str | None], Face] = {}
 
 
 class Escalated(ChaliceUnhandledError):
@@ -229,7 +231,8 @@ class FaceRoutes:
             methods = [method, HEAD] if method == "GET" else [method]
             for served in spec.paths:
                 self.blueprint.route(served, methods=methods, content_types=["*/*"])(handler)
-                _FACE_OF_PATH[served] = self.face
+                _FACE_OF_PATH[(served, method)] = self.face
+                _FACE_OF_PATH.setdefault((served, None), self.face)
             ROUTES.append(spec)
             return view
 
@@ -265,7 +268,9 @@ def add_method_fallbacks(app: Chalice) -> None:
 def face_for(request: Request | None) -> Face | None:
     if request is None:
         return None
-    return _FACE_OF_PATH.get(request.context.get("resourcePath", ""))
+    path = request.context.get("resourcePath", "")
+    method = "GET" if request.method == HEAD else request.method
+    return _FACE_OF_PATH.get((path, method)) or _FACE_OF_PATH.get((path, None))
 
 
 # Chalice's own error codes, and what they mean to a client.

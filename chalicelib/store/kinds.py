@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import keys
-from .schema import CASCADE, RESTRICT, Kind, Lookup, Order, Parent, Summary, declare
+from .schema import CASCADE, CATALOGUE_PREFIX, RESTRICT, Kind, Lookup, Order, Parent, Summary, declare
 
 
 def date_sort_value(value: str) -> str:
@@ -143,9 +143,24 @@ WEB_ADDRESS = declare(Kind(
     summary=Summary("preferred_web_id", "is_preferred", lambda web: {}),
 ))
 
-# Lookup values (types) an organisation adds to the built-in ones (domain/lookups.py): one
-# kind for every table, ids above every built-in value's.
-LOOKUP_VALUE = declare(Kind("LOOKUP", "Lookup value", id_block=1, first_id=10_001))
+# ---- catalogues: an organisation's reference values, read whole together (schema.py;
+# domain/catalogues.py). Created rarely: ids one at a time, dense; where the code defines
+# values (LGL's defaults), the organisation's own start above them.
+
+def declare_catalogue(name: str, label: str, first_id: int = 1) -> Kind:
+    """A catalogue kind (`CAT_<name>`). The lookup tables declare theirs from their list
+    (domain/lookups.py: one kind per table, values added from 10001)."""
+    return declare(Kind(f"{CATALOGUE_PREFIX}{name}", label, id_block=1, first_id=first_id))
+
+
+FUND = declare_catalogue("FUND", "Fund")
+CAMPAIGN = declare_catalogue("CAMPAIGN", "Campaign")
+APPEAL = declare_catalogue("APPEAL", "Appeal")
+EVENT = declare_catalogue("EVENT", "Event")
+GIFT_TYPE = declare_catalogue("GIFT_TYPE", "Gift type", 10_001)
+GIFT_CATEGORY = declare_catalogue("GIFT_CATEGORY", "Gift category", 10_001)
+PAYMENT_TYPE = declare_catalogue("PAYMENT_TYPE", "Payment type", 10_001)
+MAILING_TEMPLATE = declare_catalogue("MAILING_TEMPLATE", "Mailing template", 10_001)
 CONTACT_LOG = declare(Kind(
     "LOG", "Contact log entry",
     parent=Parent("DONOR", "donor_id", counter="contact_log_count", on_delete=RESTRICT),

@@ -16,7 +16,7 @@ from . import dynamo, keys, queries
 from .filters import AnyOf, Eq, Filter, OneOf
 from .ids import IdAllocator
 from .queries import KeyRange, Page
-from .schema import COLLECTIONS, LISTS, Kind, cascading_children, children_of
+from .schema import CATALOGUE_PREFIX, COLLECTIONS, LISTS, Kind, cascading_children, children_of
 from .search_index import Row, SearchIndex, count_of
 from .writes import (MAX_TRANSACTION_ITEMS, Created, IdempotencyClaim, Rejected, Replayed, UnitOfWork,
                      explain, guards_of, replay)
@@ -71,6 +71,13 @@ class Records:
         items = queries.read_all(self.table, index=None, pk=keys.org_pk(org), key_range=KeyRange(prefix=f"{kind.name}#"),
                                  consistent=True)
         return [item for item in items if not item.get("deleted_at")]
+
+    def catalogues(self, org: str) -> list[dict[str, Any]]:
+        """Every record of every catalogue kind of the organisation (schema.py), deleted ones
+        included (a deleted value still names what referred to it): one strongly consistent
+        Query (one per MB)."""
+        return queries.read_all(self.table, index=None, pk=keys.org_pk(org),
+                                key_range=KeyRange(prefix=CATALOGUE_PREFIX), consistent=True)
 
     def search_rows(self, org: str, kind: Kind, *, changed_since: str | None = None) -> list[Row]:
         """The compact search rows of the kind's live records (the search index, GSI7): all of
@@ -143,11 +150,11 @@ class Records:
         return page
 
     def timeline_rows(self, org: str, parent: Kind, parent_id: int, kind: Kind,
-                      attributes: tuple[str, ...]) -> list[dict[str, Any]]:
-        """Every live child of one kind on a live parent's timeline, newest first, only these
-        attributes (a compact read for exact counts and offset pages); NotFound when the
+                      attributes: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """Every live child of one kind on a live parent's timeline, newest first, whole or only
+        these attributes (a compact read for exact counts and offset pages); NotFound when the
         parent is not live (it heads its timeline). One Query per MB."""
-        wanted = tuple(dict.fromkeys(("id", "kind", *attributes)))
+        wanted = None if attributes is None else tuple(dict.fromkeys(("id", "kind", *attributes)))
         items = queries.read_all(self.table, index=COLLECTIONS, pk=keys.collection_pk(org, parent.name, parent_id),
                                  key_range=_TIMELINE, attributes=wanted,
                                  filters=(_head_or(parent, (Eq("kind", kind.name),)),))
@@ -197,14 +204,15 @@ class Records:
             raise explain(rejected) from None
 
     def create(self, org: str, kind: Kind, record: dict[str, Any], *,
-               idempotency: IdempotencyClaim | None = None) -> Created:
-        """Store a new record (its id is allocated here) in one write.
+               idempotency: IdempotencyClaim | None = None, record_id: int | None = None) -> Created:
+        """Store a new record (its id is allocated here, or `record_id`: a catalogue's stored
+        copy of a value the code defines) in one write.
 
         Raises NotFound when its parent is missing or deleted, Conflict when a unique value
         is taken, IdempotencyMismatch when the key was used for another request; returns
         the first response's record when the key replays an earlier request."""
         unit = UnitOfWork(self.table, self.ids)
-        created = unit.create(org, kind, record, idempotency=idempotency)
+        created = unit.create(org, kind, record, idempotency=idempotency, record_id=record_id)
         try:
             self.commit(unit)
         except Replayed as replayed:

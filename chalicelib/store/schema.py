@@ -21,6 +21,10 @@ the store names an index or builds a key. docs/architecture.md has the recipe.
     facet    what a live child adds to its parent's `facets` (read with the parent's search row)
     summary  a child kind of which the parent shows one preferred record (the donor's e-mail
              is its preferred e-mail address): the parent's pointer to it and what it shows
+
+A catalogue kind (its name starts with CATALOGUE_PREFIX: funds, campaigns, lookup values...)
+holds an organisation's few reference values: every catalogue of an organisation is read
+whole in one strongly consistent Query (`Records.catalogues`), deleted records included.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from typing import Any, Callable
 from . import keys
 from .table import FACETS, INDEXES, SEARCH_INDEX, SEARCH_ROW
 
+CATALOGUE_PREFIX = "CAT_"  # kinds read together, whole (`Records.catalogues`)
 RESTRICT = "restrict"
 CASCADE = "cascade"
 
@@ -121,6 +126,10 @@ class Kind:
     facet: Callable[[Record], Any] | None = None
     summary: Summary | None = None
 
+    @property
+    def catalogue(self) -> bool:
+        return self.name.startswith(CATALOGUE_PREFIX)
+
     def lookup(self, name: str) -> Lookup:
         for lookup in self.lookups:
             if lookup.name == name:
@@ -205,6 +214,8 @@ def declare(kind: Kind) -> Kind:
             raise ValueError(f"{kind.name}: lookup {lookup.name} needs one of {_LOOKUP_INDEXES}")
         if (lookup.value is None) == (lookup.when is None):
             raise ValueError(f"{kind.name}: lookup {lookup.name} takes a value or a flag (when), not both")
+    if kind.catalogue and (kind.parent or kind.order or kind.lookups or kind.search_row or kind.counted):
+        raise ValueError(f"{kind.name}: a catalogue is read whole; it has no parent, order, lookups or index rows")
     if (kind.facet or kind.summary) and kind.parent is None:
         raise ValueError(f"{kind.name}: facets and summaries are what a child shows on its parent")
     if kind.summary is not None:

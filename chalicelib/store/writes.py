@@ -177,9 +177,11 @@ class UnitOfWork:
     # ---- the three changes ---------------------------------------------------------------
 
     def create(self, org: str, kind: Kind, record: dict[str, Any], *,
-               idempotency: IdempotencyClaim | None = None) -> dict[str, Any]:
-        """Add a new record of `kind` (its id allocated now); returns it with its id."""
-        record = dict(record, id=self.ids.next_id(org, kind.name, kind.id_block) + kind.first_id - 1)
+               idempotency: IdempotencyClaim | None = None, record_id: int | None = None) -> dict[str, Any]:
+        """Add a new record of `kind` (its id allocated now, unless given); returns it with its id."""
+        if record_id is None:
+            record_id = self.ids.next_id(org, kind.name, kind.id_block) + kind.first_id - 1
+        record = dict(record, id=record_id)
         if any(child.facet for child in children_of(kind.name)):
             record.setdefault(FACETS, {})  # its children's facets are set inside this map
         self._join(org, kind, record)

@@ -31,7 +31,11 @@ from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
+from chalicelib.domain import catalogues
+from chalicelib.domain.fields import REF
 from chalicelib.faces.givebutter import schemas as givebutter_schemas
+from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
+from chalicelib.faces.together.catalogues import body_model as catalogue_model
 from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
 from chalicelib.faces.mpdx import params as mpdx_params
@@ -51,8 +55,11 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #   donation     a donation of log-donor
 #   email-address, phone-number, street-address, web-address
 #                contact points of donor (LGL's own records), none of them preferred
+#   fund, campaign, appeal, event, gift-type, gift-category, payment-type, mailing-template
+#                a value of each catalogue (native POST, LGL lists them)
+CATALOGUES = catalogues.CATALOGUES.listed()
 KINDS = ("donor", "log-donor", "contact-log", "donation", "email-address", "phone-number", "street-address",
-         "web-address")
+         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES))
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -244,6 +251,30 @@ for _collection, (_kind, _model, _body) in _LGL_POINTS.items():
                                                       fields=fields_of(_model)),
         ("DELETE", f"{L}/{_collection}/{{id}}"): Route(ids={"id": _kind}),
     })
+
+
+def catalogue_body(catalogue, name: str) -> dict[str, Any]:
+    """A valid new value: its name, and the first value of what it must refer to."""
+    body: dict[str, Any] = {catalogue.name_field: name}
+    for spec in catalogue.specs:
+        if spec.type == REF and spec.required:
+            body[spec.name] = catalogues.CATALOGUES[spec.ref].defaults[0]["id"]
+    return body
+
+
+for _catalogue in CATALOGUES:
+    _path, _kind = f"{L}/{_catalogue.key}", _catalogue.item_type.replace("_", "-")
+    _fields = fields_of(catalogue_model(_catalogue))
+    _LGL_ROUTES[("GET", _path)] = Route(params=(*catalogue_filters(_catalogue), "limit", "offset"))
+    TOGETHER.routes.update({
+        ("POST", _path): Route(body=lambda r, c=_catalogue: catalogue_body(c, f"New {c.label.lower()}"),
+                               fields=_fields),
+        ("GET", f"{_path}/{{id}}"): Route(ids={"id": _kind}),
+        ("PATCH", f"{_path}/{{id}}"): Route(ids={"id": _kind}, fields=_fields,
+                                            body=lambda r, c=_catalogue: {c.name_field: f"Changed {c.label.lower()}"}),
+        ("DELETE", f"{_path}/{{id}}"): Route(ids={"id": _kind}),
+    })
+
 LGL = Face(
     name="lgl",
     routes=_LGL_ROUTES,
@@ -278,11 +309,15 @@ def described(routes=ROUTES) -> list[RouteSpec]:
 
 
 def served() -> dict[tuple[str, str], set[str]]:
-    """(face, path) -> the methods it serves (paths of scoped routes)."""
-    out: dict[tuple[str, str], set[str]] = {}
+    """(face, path) -> every method served at the path (by any face; two may share one, as
+    LGL's list of funds and the native face's create do), keyed by the face answering the
+    methods none serves: the first to register the path."""
+    methods: dict[str, set[str]] = {}
+    first: dict[str, str] = {}
     for route in SCOPED:
-        out.setdefault((route.face, route.path), set()).add(route.method)
-    return out
+        methods.setdefault(route.path, set()).add(route.method)
+        first.setdefault(route.path, route.face)
+    return {(first[path], path): served for path, served in methods.items()}
 
 
 def send(api: Api, face: Face, method: str, path: str, org: Org | None = None, body: Any = None, *,
@@ -326,6 +361,10 @@ def seed(api: Api, org: Org, tag: str) -> Records:
             response = api.post(f"{L}/constituents/{bare['id']}/{collection}", org, _SEEDED[collection](tag, n))
             assert response.status_code == 200, response.body
         points[kind] = str(response.json["id"])
+    for catalogue in CATALOGUES:
+        response = api.post(f"{L}/{catalogue.key}", org, catalogue_body(catalogue, f"{tag} {catalogue.label}"))
+        assert response.status_code == 201, response.body
+        points[catalogue.item_type.replace("_", "-")] = response.json["id"]
     return {"log-donor": donor["id"], "contact-log": log["id"], "donation": gift["id"], "donor": bare["id"], **points}
 
 

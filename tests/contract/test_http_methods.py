@@ -8,6 +8,7 @@ import pytest
 
 from app import app
 from chalicelib.faces.http import HEAD, HTTP_METHODS, PAGE_ROUTES
+from tests.contract.conftest import CATALOGUES
 
 PATHS = sorted(app.routes)
 PUBLIC_PATHS = {r.path for r in PAGE_ROUTES} | {"/openapi/{document}"}  # no key needed: the reference page, its assets, the documents
@@ -29,7 +30,8 @@ def ids(world):
     activity) and gift, and contact points. No test here changes them."""
     mine = world.mine
     return {"donor": mine["log-donor"], "log": mine["contact-log"], "donation": mine["donation"],
-            **{collection: mine[kind] for collection, kind in POINTS.items()}}
+            **{collection: mine[kind] for collection, kind in POINTS.items()},
+            **{c.key: mine[c.item_type.replace("_", "-")] for c in CATALOGUES}}
 
 
 def filled(path: str, ids: dict[str, str]) -> str:
@@ -40,7 +42,8 @@ def filled(path: str, ids: dict[str, str]) -> str:
     if path in PUBLIC_PATHS:
         return path.replace("{name}", "swagger-ui.css")
     record = {"contact-logs": ids["log"], "donations": ids["donation"],
-              **{c: ids[c] for c in POINTS}}.get(path.split("/")[3], ids["donor"])
+              **{c: ids[c] for c in POINTS}, **{c.key: ids[c.key] for c in CATALOGUES}}.get(path.split("/")[3],
+                                                                                         ids["donor"])
     return (re.sub(r"\{record\}|\{contact\}|\{id\}", record, path).replace("{activity}", ids["log"])
             .replace("{type}", "phone_number_types"))
 

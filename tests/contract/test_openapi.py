@@ -139,14 +139,17 @@ def _schema_validator(face: str, schema: dict) -> Draft202012Validator:
     return Draft202012Validator({**schema, "components": DOCS[face]["components"]})
 
 
-def _face_of_path(path: str) -> str:
-    return next(r.face for r in ROUTES if r.path == path)
+def _face_of_path(path: str, method: str) -> str:
+    """The face whose document has the operation (two faces may share a path); for a method
+    no face serves there, the first face of the path (its 405 is documented there)."""
+    return next((r.face for r in ROUTES if r.path == path and r.method == method.upper()),
+                next(r.face for r in ROUTES if r.path == path))
 
 
 def check(w, method: str, path: str, response, status_of_method: str | None = None) -> None:
     """The response's status is documented for the operation, its body valid against that
     response's schema in its Content-Type, and the headers the document names are there."""
-    face = _face_of_path(path)
+    face = _face_of_path(path, "GET" if method.upper() == HEAD else method)
     ops = DOCS[face]["paths"][path]
     op = ops.get(method.lower()) or next(iter(ops.values()))  # a 405 is documented on every operation
     status = str(response.status_code)

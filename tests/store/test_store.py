@@ -12,6 +12,7 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.faces.http import ROUTES
 from chalicelib.store import context, keys
 from chalicelib.store.kinds import CONTACT_LOG
+from tests.contract.conftest import CATALOGUES, catalogue_body
 from tests.conftest import dynamodb_calls, new_donation, new_donor, new_log
 
 P = "/api/v1"
@@ -131,6 +132,13 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             call("GET", f"{P}/types", f"{P}/types.json", org)
             call("GET", f"{P}/types/{{type}}", f"{P}/types/email_address_types.json", org)
             call("GET", f"{P}/team_members", f"{P}/team_members", org)
+            for catalogue in CATALOGUES:
+                path = f"{P}/{catalogue.key}"
+                made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json
+                call("GET", path, f"{path}.json?limit=5", org)
+                call("GET", f"{path}/{{id}}", f"{path}/{made['id']}", org)
+                call("PATCH", f"{path}/{{id}}", f"{path}/{made['id']}", org, {catalogue.name_field: "Renamed"})
+                call("DELETE", f"{path}/{{id}}", f"{path}/{made['id']}", org)
             call("DELETE", lgl_item, f"{P}/constituents/{constituent['id']}", org)
             call("DELETE", item, f"{P}/donors/{donor['id']}", org)  # refused: it has history
             call("DELETE", f"{P}/contact-logs/{{record}}", f"{P}/contact-logs/{log['id']}", org)

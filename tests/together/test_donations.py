@@ -14,7 +14,8 @@ from tests.conftest import field_names, new_donation, new_donor
 
 DONATIONS = "/api/v1/donations"
 DONATION_FIELDS = {"id", "donor_id", "amount", "currency", "received_at", "payment_method", "check_number",
-                   "fund", "campaign", "appeal", "note", "external_id", "created_at", "updated_at"}
+                   "fund_id", "fund", "campaign_id", "campaign", "appeal_id", "appeal", "note", "external_id",
+                   "created_at", "updated_at"}
 
 
 def stored_item(org: str, donation_id: str) -> dict:
@@ -241,15 +242,24 @@ def test_patch_away_from_check_keeping_the_number_is_refused(api, acme, donor):
 
 # ---- donors and rendering -----------------------------------------------------------------
 
+def catalogue_value(api, org, key: str, name: str) -> str:
+    response = api.post(f"/api/v1/{key}", org, {"name": name})
+    assert response.status_code == 201, response.body
+    return response.json["id"]
+
+
 def test_every_field_is_rendered(api, acme, donor):
+    ids = {name: catalogue_value(api, acme, f"{name}s", title) for name, title in
+           (("fund", "General"), ("campaign", "Spring"), ("appeal", "Letter 1"))}
     body = {"donor_id": donor["id"], "amount": "42.50", "currency": "GBP", "received_at": "2026-05-04",
-            "payment_method": "check", "check_number": "77", "fund": "General", "campaign": "Spring",
-            "appeal": "Letter 1", "note": "Thanks!", "external_id": "stripe_ch_1"}
+            "payment_method": "check", "check_number": "77", "fund": "General", "campaign": "spring",
+            "appeal_id": ids["appeal"], "note": "Thanks!", "external_id": "stripe_ch_1"}
     created = api.post(DONATIONS, acme, body)
     assert created.status_code == 201, created.body
     assert set(created.json) == DONATION_FIELDS
-    assert created.json == {**body, "id": "1", "amount": 42.5, "created_at": created.json["created_at"],
-                            "updated_at": created.json["created_at"]}
+    assert created.json == {**body, "id": "1", "amount": 42.5, "campaign": "Spring", "appeal": "Letter 1",
+                            **{f"{name}_id": value for name, value in ids.items()},
+                            "created_at": created.json["created_at"], "updated_at": created.json["created_at"]}
     assert created.headers["ETag"] == '"1"'
     assert created.headers["Location"] == f"{DONATIONS}/1"
     assert api.get(f"{DONATIONS}/1", acme).json == created.json
@@ -407,3 +417,31 @@ def test_delete_unknown_donation_is_404(api, acme, other, donor):
     assert api.delete(f"{DONATIONS}/999", acme).status_code == 404
     assert api.delete(f"{DONATIONS}/{theirs['id']}", acme).status_code == 404
     assert api.get(f"{DONATIONS}/{theirs['id']}", other).status_code == 200
+
+
+# ---- funds, campaigns and appeals are records ----------------------------------------------
+
+def test_a_fund_is_named_by_id_or_by_name_and_an_unknown_one_is_refused(api, acme, donor):
+    general = catalogue_value(api, acme, "funds", "General")
+    building = catalogue_value(api, acme, "funds", "Building")
+    by_name = new_donation(api, acme, donor["id"], fund="general")
+    assert (by_name["fund_id"], by_name["fund"]) == (general, "General")
+    both = new_donation(api, acme, donor["id"], fund_id=building, fund="General")  # the id wins
+    assert (both["fund_id"], both["fund"]) == (building, "Building")
+    response = api.post(DONATIONS, acme, {"donor_id": donor["id"], "amount": 5, "fund": "Genral"})
+    assert response.status_code == 422 and field_names(response) == ["fund"]
+    assert "General" in response.json["errors"][0]["message"]  # the funds there are
+    response = api.post(DONATIONS, acme, {"donor_id": donor["id"], "amount": 5, "campaign_id": "99"})
+    assert response.status_code == 422 and field_names(response) == ["campaign_id"]
+    cleared = api.patch(f"{DONATIONS}/{by_name['id']}", acme, {"fund": None})
+    assert (cleared.json["fund_id"], cleared.json["fund"]) == (None, None)
+
+
+def test_a_deleted_fund_still_names_its_donations_but_names_no_new_one(api, acme, donor):
+    fund = catalogue_value(api, acme, "funds", "Old Appeal Fund")
+    given = new_donation(api, acme, donor["id"], fund_id=fund)
+    assert api.delete(f"/api/v1/funds/{fund}", acme).status_code == 204
+    assert api.get(f"{DONATIONS}/{given['id']}", acme).json["fund"] == "Old Appeal Fund"
+    assert api.patch(f"{DONATIONS}/{given['id']}", acme, {"note": "kept"}).status_code == 200
+    response = api.post(DONATIONS, acme, {"donor_id": donor["id"], "amount": 5, "fund_id": fund})
+    assert response.status_code == 422 and field_names(response) == ["fund_id"]

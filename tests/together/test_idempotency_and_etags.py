@@ -180,7 +180,7 @@ def resource(request, api, acme):
         return f"{DONORS}/{donor['id']}", {"city": "Paris"}, "city"
     if request.param == "contact_log":
         return f"{LOGS}/{new_log(api, acme, donor['id'])['id']}", {"notes": "Called back"}, "notes"
-    return f"{DONATIONS}/{new_donation(api, acme, donor['id'])['id']}", {"fund": "General"}, "fund"
+    return f"{DONATIONS}/{new_donation(api, acme, donor['id'])['id']}", {"note": "General"}, "note"
 
 
 def test_get_gives_the_version_as_etag(api, acme, resource):

@@ -65,7 +65,7 @@ _MORE = ("deceased_date", "annual_report_name", "birthday", "gender", "maiden_na
 
 
 def _named(org: str, table: str, value_id: Any) -> str | None:
-    return next((v.name for v in lookups.values(org, table) if v.id == value_id), None) if value_id else None
+    return lookups.name_of(org, table, value_id)
 
 
 def constituent(org: str, donor: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +154,8 @@ def contact(org: str, point: Point, record: dict[str, Any], *, nested: bool = Fa
 # ---- lookups -------------------------------------------------------------------------------
 
 def type_value(value: lookups.Value) -> dict[str, Any]:
-    return value.as_dict()
+    return {"id": value["id"], "name": value["name"], "display_name": value["name"], "code": value.get("code"),
+            "ordinal": value.get("ordinal", 100)}
 
 
 def type_table(org: str, table: lookups.Table) -> dict[str, Any]:

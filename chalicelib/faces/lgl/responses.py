@@ -247,3 +247,26 @@ class TeamMember(Model):
 
 class TeamMemberList(Listing):
     items: list[TeamMember]
+
+
+def _catalogue_models() -> None:
+    """The list model of each catalogue LGL lists (faces/lgl/catalogues.py), from its fields."""
+    from pydantic import create_model
+
+    from ...domain import catalogues
+    from ...domain.fields import REF
+    from ..spec_models import response_model, response_type
+    from .catalogues import ref_name
+
+    for catalogue in catalogues.CATALOGUES.listed():
+        fields: dict[str, object] = {"id": int}
+        for spec in catalogue.specs:
+            fields[spec.name] = response_type(spec)
+            if spec.type == REF:
+                fields[ref_name(spec.name)] = str | None
+        item = response_model(f"{catalogue.model}Fields", Model, fields)
+        globals()[f"{catalogue.model}List"] = create_model(f"{catalogue.model}List", __base__=Listing,
+                                                           items=(list[item], ...))
+
+
+_catalogue_models()

@@ -172,7 +172,7 @@ def _constituent_fields(org: str, sent: dict[str, Any]) -> tuple[dict[str, Any],
         value_id, name = own.pop(id_field, None), own.pop(name_field, None)
         if value_id is not None or name:
             own[id_field] = lookups.resolve(org, table, value_id=value_id, name=name, id_field=id_field,
-                                            name_field=name_field).id
+                                            name_field=name_field)["id"]
         elif id_field in sent or name_field in sent:
             own[id_field] = None
     contacts = {point: ([_point_fields(point, r) for r in sent.get(name) or []],

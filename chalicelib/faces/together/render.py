@@ -54,15 +54,24 @@ def donor(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def donation(record: dict[str, Any]) -> dict[str, Any]:
-    fields = {name: record.get(name) for name in donations.EDITABLE}
-    return {"id": _id(record["id"]), **fields, "donor_id": _id(record["donor_id"]), **_stamps(record)}
+NATIVE_DONATION_FIELDS = ("amount", "currency", "received_at", "check_number", "note", "external_id")
 
 
-def activity(record: dict[str, Any]) -> dict[str, Any]:
+def donation(org: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A donation as the native face shows it; its fund, campaign and appeal by id and name."""
+    out = {"id": _id(record["id"]), "donor_id": _id(record["donor_id"]),
+           **{name: record.get(name) for name in NATIVE_DONATION_FIELDS},
+           "payment_method": donations.payment_method(org, record)}
+    for name in ("fund", "campaign", "appeal"):
+        out[f"{name}_id"] = _id(record.get(f"{name}_id"))
+        out[name] = donations.named(org, record, f"{name}_id")
+    return {**out, **_stamps(record)}
+
+
+def activity(org: str, record: dict[str, Any]) -> dict[str, Any]:
     if record["kind"] == "LOG":
         return {"type": "contact_log", "occurred_at": record["occurred_at"], "data": contact_log(record)}
-    return {"type": "donation", "occurred_at": record["received_at"], "data": donation(record)}
+    return {"type": "donation", "occurred_at": record["received_at"], "data": donation(org, record)}
 
 
 def page(result: Page, render) -> dict[str, Any]:

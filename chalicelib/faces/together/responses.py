@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...domain import contact_logs, donations, donors, follow_ups
+from ...domain import contact_logs, donors, follow_ups
 
 
 class Model(BaseModel):
@@ -85,13 +85,16 @@ class Donation(Model):
     amount: float
     currency: str
     received_at: str = Field(description="A date (YYYY-MM-DD) or a UTC date-time")
-    payment_method: Literal[donations.PAYMENT_METHODS] | None  # type: ignore[valid-type]
     check_number: str | None
-    fund: str | None
-    campaign: str | None
-    appeal: str | None
     note: str | None
     external_id: str | None
+    payment_method: str | None = Field(description="Its payment type's key (`GET /api/v1/payment_types`)")
+    fund_id: Id | None
+    fund: str | None = Field(description="The fund's name")
+    campaign_id: Id | None
+    campaign: str | None = Field(description="The campaign's name")
+    appeal_id: Id | None
+    appeal: str | None = Field(description="The appeal's name")
     created_at: DateTime
     updated_at: DateTime
 
@@ -170,3 +173,20 @@ class OpenAPIDocument(BaseModel):
     info: dict[str, Any]
     paths: dict[str, Any]
     components: dict[str, Any]
+
+
+def _catalogue_models() -> None:
+    """A model per catalogue managed here (faces/together/catalogues.py), from its fields."""
+    from ...domain import catalogues
+    from ...domain.fields import REF
+    from ..spec_models import response_model, response_type
+
+    for catalogue in catalogues.CATALOGUES.listed():
+        fields: dict[str, Any] = {"id": Id}
+        for spec in catalogue.specs:
+            fields[spec.name] = Id | None if spec.type == REF else response_type(spec)
+        fields.update(version=int, created_at=DateTime | None, updated_at=DateTime | None)
+        globals()[catalogue.model] = response_model(catalogue.model, Model, fields)
+
+
+_catalogue_models()

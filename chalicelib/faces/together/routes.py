@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any, Callable
 
 from chalice import Response
@@ -102,28 +101,34 @@ def idempotency(call: Call, route: str, body: dict[str, Any]) -> lifecycle.Idemp
 class Resource:
     path: str                      # "/contact-logs"
     label: str                     # "Contact log entry"
-    service: ModuleType            # create/get/update/delete/search
+    service: Any                   # a module or object: create/get/update/delete
     create_schema: type[schemas.Body]
     patch_schema: type[schemas.Body]
-    render: Callable[[dict[str, Any]], dict[str, Any]]
+    render: Callable[[str, dict[str, Any]], dict[str, Any]]  # (org, record) -> body
     model: str                     # what `render` answers (a model of "py")
     page: str                      # a page of them
     parse_id: Callable[[str, str], Any] = record_id
     # Stamp the key's team member as `created_by_id` on create. `recorded_by_id` stays null:
     # the seed says "Entries created over the API have null here".
     created_by: bool = False
+    # The item path's variable: `{record}`, or `{id}` where LGL has routes below the same path
+    # (API Gateway takes one variable name per level).
+    variable: str = "record"
 
 
-def declare(resource: Resource, list_params: tuple[Param, ...],
-            search: Callable[[Call, dict[str, str], int, str | None], Any]) -> None:
-    collection, item = PREFIX + resource.path, PREFIX + resource.path + "/{record}"
+def declare(resource: Resource, list_params: tuple[Param, ...] | None,
+            search: Callable[[Call, dict[str, str], int, str | None], Any] | None) -> None:
+    """Register the resource's routes: list (unless `list_params` is None: another face lists
+    them at that path), create, get, update and delete."""
+    collection, item = PREFIX + resource.path, PREFIX + resource.path + f"/{{{resource.variable}}}"
     name = resource.path.strip("/").replace("-", "_")
     label, labels = resource.label.lower(), resource.path.strip("/").replace("-", " ")
 
     def list_records(call: Call) -> Response:
         params = call.query()
         limit, cursor = page_params(params)
-        return json_response(render.page(search(call, params, limit, cursor), resource.render))
+        return json_response(render.page(search(call, params, limit, cursor),
+                                         lambda record: resource.render(call.org, record)))
 
     def create_record(call: Call) -> Response:
         body = json_body(call.request)
@@ -135,21 +140,22 @@ def declare(resource: Resource, list_params: tuple[Param, ...],
         headers = {**etag(record), "Location": f"{collection}/{record['id']}"}
         if created.replayed:
             headers["Idempotent-Replayed"] = "true"
-        return json_response(resource.render(record), 201, headers)
+        return json_response(resource.render(call.org, record), 201, headers)
 
-    def get_record(call: Call, record: str) -> Response:
-        found = resource.service.get(call.org, resource.parse_id(record, resource.label))
-        return json_response(resource.render(found), headers=etag(found))
+    def get_record(call: Call, **path: str) -> Response:
+        found = resource.service.get(call.org, resource.parse_id(path[resource.variable], resource.label))
+        return json_response(resource.render(call.org, found), headers=etag(found))
 
-    def update_record(call: Call, record: str) -> Response:
-        record_ref = resource.parse_id(record, resource.label)
+    def update_record(call: Call, **path: str) -> Response:
+        record_ref = resource.parse_id(path[resource.variable], resource.label)
         version = expected_version(call)
         changes = resource.patch_schema.parse(json_body(call.request))
         updated = resource.service.update(call.org, record_ref, changes, version)
-        return json_response(resource.render(updated), headers=etag(updated))
+        return json_response(resource.render(call.org, updated), headers=etag(updated))
 
-    def delete_record(call: Call, record: str) -> Response:
-        resource.service.delete(call.org, resource.parse_id(record, resource.label), expected_version(call))
+    def delete_record(call: Call, **path: str) -> Response:
+        resource.service.delete(call.org, resource.parse_id(path[resource.variable], resource.label),
+                                expected_version(call))
         return empty_response()
 
     list_records.__doc__ = f"List {labels}, a page at a time (docs/api.md)."
@@ -159,12 +165,12 @@ def declare(resource: Resource, list_params: tuple[Param, ...],
     update_record.__doc__ = (f"Change the fields sent of one {label}.\n\nWith `If-Match`, only if it is "
                              "still that version (412 otherwise); without, merged onto the latest.")
     delete_record.__doc__ = f"Delete one {label}; deleting it again answers 204 too."
-    record = (Param("record", {"type": "string"}, f"The {label}'s id"
+    record = (Param(resource.variable, {"type": "string"}, f"The {label}'s id"
                     + (" or external_id" if resource.parse_id is _donor_ref else "")),)
     etag_headers = ("ETag",)
     for view, path, method, scope, declared in (
-        (list_records, collection, "GET", auth.READ, dict(params=list_params + PAGE_PARAMS,
-                                                          response=resource.page)),
+        *(() if list_params is None else ((list_records, collection, "GET", auth.READ,
+                                           dict(params=list_params + PAGE_PARAMS, response=resource.page)),)),
         (create_record, collection, "POST", auth.WRITE, dict(
             headers=(IDEMPOTENCY_KEY,), body=resource.create_schema, response=resource.model,
             response_headers=("ETag", "Location", "Idempotent-Replayed"))),
@@ -218,13 +224,13 @@ def _enum(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 declare(Resource("/contact-logs", contact_logs.LABEL, contact_logs, schemas.ContactLogCreate,
-                 schemas.ContactLogPatch, render.contact_log, "ContactLog", "ContactLogPage",
+                 schemas.ContactLogPatch, lambda org, entry: render.contact_log(entry), "ContactLog", "ContactLogPage",
                  created_by=True),
         (DONOR_REF, Param("method", _enum(contact_logs.METHODS), "One contact method"),
          Param("follow_up", _enum(("open",)), "`open`: only entries with a follow-up neither completed nor cleared")),
         _search_contact_logs)
 declare(Resource("/donors", donors.LABEL, donors, schemas.DonorFields, schemas.DonorFields,
-                 render.donor, "Donor", "DonorPage", parse_id=_donor_ref),
+                 lambda org, donor: render.donor(donor), "Donor", "DonorPage", parse_id=_donor_ref),
         (Param("q", {"type": "string", "maxLength": SEARCH_MAX},
                "Text in the names, e-mail, external id, phone or notes (any case)"),
          Param("email", {"type": "string", "maxLength": schemas.EMAIL_MAX}, "An e-mail address, exactly"),
@@ -242,7 +248,8 @@ declare(Resource("/donations", donations.LABEL, donations, schemas.DonationCreat
 def donor_activity(call: Call, record: str) -> Response:
     """The donor's contact logs and donations merged, newest first (the app's Activity view)."""
     limit, cursor = page_params(call.query())
-    return json_response(render.page(donors.collection(call.org, record, limit, cursor), render.activity))
+    return json_response(render.page(donors.collection(call.org, record, limit, cursor),
+                                     lambda item: render.activity(call.org, item)))
 
 
 # ---- the follow-up queue ---------------------------------------------------------------

@@ -63,7 +63,6 @@ Text = Annotated[str, Field(max_length=255)]
 LongText = Annotated[str, Field(max_length=contact_logs.NOTES_MAX)]
 Method = Literal[contact_logs.METHODS]  # type: ignore[valid-type]
 DonorStatus = Literal[donors.STATUSES]  # type: ignore[valid-type]
-PaymentMethod = Literal[donations.PAYMENT_METHODS]  # type: ignore[valid-type]
 Amount = Union[Decimal, StrictInt, Annotated[str, Field(max_length=40)]]
 
 
@@ -162,17 +161,31 @@ class DonorFields(Body):
     notes: Annotated[str, Field(max_length=donors.NOTES_MAX)] | None = None
 
 
+def _record_id(value: Union[int, str]) -> int:
+    number = value if isinstance(value, int) else int(value) if str(value).isascii() and str(value).isdigit() else 0
+    if not 1 <= number <= 10**12:
+        raise ValueError("must be a record id (digits)")
+    return number
+
+
+RecordId = Annotated[Union[StrictInt, Annotated[str, Field(max_length=13)]], AfterValidator(_record_id)]
+
+
 class DonationCreate(Body):
     READ_ONLY = _SERVER_FIELDS
     donor_id: DonorRef
     amount: Amount
     currency: Annotated[str, Field(max_length=3)] | None = None
     received_at: DateOrTimestamp | None = None
-    payment_method: PaymentMethod | None = None
+    payment_method: Annotated[str, Field(max_length=50, description="A payment type's key: " + ", ".join(
+        donations.PAYMENT_METHODS) + " by default")] | None = None
     check_number: Annotated[str, Field(max_length=64)] | None = None
-    fund: Text | None = None
-    campaign: Text | None = None
-    appeal: Text | None = None
+    fund_id: RecordId | None = Field(None, description="A fund's id (`GET /api/v1/funds`)")
+    fund: Text | None = Field(None, description="A fund's name (or code): another way to set fund_id")
+    campaign_id: RecordId | None = None
+    campaign: Text | None = Field(None, description="A campaign's name (or code)")
+    appeal_id: RecordId | None = None
+    appeal: Text | None = Field(None, description="An appeal's name (or code)")
     note: LongText | None = None
     external_id: Annotated[str, Field(max_length=128)] | None = None
 

@@ -1,0 +1,7 @@
+"""Every section of the LGL face beyond routes.py's (each registers its routes on the face's
+blueprint when imported): app.py imports this module once."""
+from ...domain import catalogues, gift_catalogues  # noqa: F401  (gift_catalogues: declares them)
+from . import catalogues as listed
+
+for _catalogue in catalogues.CATALOGUES.listed():
+    listed.declare(_catalogue)
