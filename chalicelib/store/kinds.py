@@ -161,6 +161,26 @@ GIFT_TYPE = declare_catalogue("GIFT_TYPE", "Gift type", 10_001)
 GIFT_CATEGORY = declare_catalogue("GIFT_CATEGORY", "Gift category", 10_001)
 PAYMENT_TYPE = declare_catalogue("PAYMENT_TYPE", "Payment type", 10_001)
 MAILING_TEMPLATE = declare_catalogue("MAILING_TEMPLATE", "Mailing template", 10_001)
+def _compact(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None and v != ""}
+
+
+def _log_row(entry: dict[str, Any]) -> dict[str, Any]:
+    """A contact-log entry's search row: when, which donor, how, its subject and text (what
+    contact-report and note searches read)."""
+    return _compact({"d": entry["occurred_at"], "dn": entry["donor_id"], "m": entry["contact_method"],
+                     "at": entry.get("activity_type"), "ty": entry.get("contact_report_type_id"),
+                     "n": entry.get("subject"), "t": entry.get("notes"), "c": entry["created_at"]})
+
+
+def _gift_row(gift: dict[str, Any]) -> dict[str, Any]:
+    """A donation's search row: its amount (as text: exact), date, donor and what it names."""
+    return _compact({"a": str(gift["amount"]), "d": str(gift["received_at"])[:10], "dn": gift["donor_id"],
+                     "c": gift["created_at"], "x": gift.get("external_id"), "g": gift.get("gift_type_id"),
+                     "gc": gift.get("gift_category_id"), "f": gift.get("fund_id"), "p": gift.get("campaign_id"),
+                     "ap": gift.get("appeal_id"), "e": gift.get("event_id"), "pt": gift.get("payment_type_id")})
+
+
 CONTACT_LOG = declare(Kind(
     "LOG", "Contact log entry",
     parent=Parent("DONOR", "donor_id", counter="contact_log_count", on_delete=RESTRICT),
@@ -169,10 +189,14 @@ CONTACT_LOG = declare(Kind(
     lookups=(Lookup("METHOD", "GSI4", value=lambda entry: entry["contact_method"], order=_occurred),
              Lookup("OPEN", "GSI5", when=follow_up_is_open, order=_occurred)),
     extra_keys=_follow_up_keys,
+    search_row=_log_row,
+    counted=True,
 ))
 DONATION = declare(Kind(
     "GIFT", "Donation",
     parent=Parent("DONOR", "donor_id", counter="donation_count", on_delete=RESTRICT),
     timeline_at=_received,
     order=Order(_received),
+    search_row=_gift_row,
+    counted=True,
 ))

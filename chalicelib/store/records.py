@@ -8,6 +8,7 @@ change; `unit_of_work()` gathers several records' changes into one transaction.
 """
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
@@ -161,6 +162,15 @@ class Records:
         if not items or items[-1].get("kind") != parent.name:
             raise NotFound(f"{parent.label} {parent_id} does not exist.")
         return items[:-1][::-1]
+
+    def child_rows(self, org: str, parent: Kind, parent_id: int, kind: Kind) -> list[Row]:
+        """A live parent's timeline children of one kind as search rows (`kind.search_row` of
+        each, read whole from the parent's collection: what it has, not what the organisation
+        has); NotFound when the parent is not live."""
+        assert kind.search_row is not None, f"{kind.name} has no search row"
+        return [Row(id=record["id"], fields=json.loads(json.dumps(kind.search_row(record))), facets={},
+                    updated_at=record["updated_at"])
+                for record in self.timeline_rows(org, parent, parent_id, kind)]
 
     def children(self, org: str, parent: Kind, parent_id: int, kind: Kind) -> list[dict[str, Any]]:
         """Every live child of one kind of a parent (its timeline order, or id order): whole."""

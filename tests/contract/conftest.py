@@ -36,6 +36,7 @@ from chalicelib.domain.fields import REF
 from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
+from chalicelib.faces.lgl import gifts as lgl_gifts
 from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
 from chalicelib.faces.mpdx import params as mpdx_params
@@ -251,6 +252,31 @@ for _collection, (_kind, _model, _body) in _LGL_POINTS.items():
                                                       fields=fields_of(_model)),
         ("DELETE", f"{L}/{_collection}/{{id}}"): Route(ids={"id": _kind}),
     })
+
+
+def lgl_resource(collection: str, kind: str, model, body: dict[str, Any], change: dict[str, Any], *,
+                 parents: dict[str, str] | None = None, listing: bool = False, search: bool = False) -> None:
+    """Describe the routes faces/lgl/resources.py declares for one resource: `kind` is the
+    record its `{id}` names, `parents` the record each parent path's `{id}` names (a parent
+    with a record of the kind: listing it shows something)."""
+    for parent, parent_kind in (parents or {"constituents": "log-donor"}).items():
+        path = f"{L}/{parent}/{{id}}/{collection}"
+        _LGL_ROUTES[("GET", path)] = Route(ids={"id": parent_kind}, params=("limit", "offset"))
+        _LGL_ROUTES[("POST", path)] = Route(ids={"id": parent_kind}, body=lambda r: dict(body), fields=fields_of(model))
+    item = f"{L}/{collection}/{{id}}"
+    _LGL_ROUTES.update({
+        ("GET", item): Route(ids={"id": kind}),
+        ("PATCH", item): Route(ids={"id": kind}, body=lambda r: dict(change), fields=fields_of(model)),
+        ("DELETE", item): Route(ids={"id": kind}),
+    })
+    if listing:
+        _LGL_ROUTES[("GET", f"{L}/{collection}")] = Route(params=("limit", "offset"))
+    if search:
+        _LGL_ROUTES[("GET", f"{L}/{collection}/search")] = Route(params=("q[]", "sort", "limit", "offset"))
+
+
+lgl_resource("gifts", "donation", lgl_gifts.GiftBody, {"received_amount": "10.00", "received_date": "2026-06-01"},
+             {"note": "changed"}, search=True)
 
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:

@@ -132,6 +132,16 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             call("GET", f"{P}/types", f"{P}/types.json", org)
             call("GET", f"{P}/types/{{type}}", f"{P}/types/email_address_types.json", org)
             call("GET", f"{P}/team_members", f"{P}/team_members", org)
+            gifts = f"{P}/constituents/{{id}}/gifts"
+            lgl_gift = call("POST", gifts, f"{P}/constituents/{constituent['id']}/gifts", org,
+                        {"received_amount": "12.50", "fund_name": None, "payment_type_name": "cash"}).json
+            call("GET", gifts, f"{P}/constituents/{constituent['id']}/gifts.json", org)
+            for query in ("?q[]=gift_amount=btw|10|20;date_from=2020-01-01&sort=name", "?q[]=updated_from=2020-01-01",
+                          "?q[]=funds=bl&sort=fund!"):
+                call("GET", f"{P}/gifts/search", f"{P}/gifts/search{query}", org)
+            call("GET", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}.json", org)
+            call("PATCH", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}", org, {"note": "Thank you"})
+            call("DELETE", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}", org)
             for catalogue in CATALOGUES:
                 path = f"{P}/{catalogue.key}"
                 made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json
@@ -380,7 +390,7 @@ def test_gsi3_due_range_query_returns_only_what_is_due(api, acme, follow_ups):
 
 def test_a_follow_up_already_raised_leaves_the_due_index_but_stays_open():
     entry = {"id": 7, "donor_id": 1, "occurred_at": "2026-06-10T02:00:00.000Z", "contact_method": "PHONE",
-             "follow_up_at": "2026-06-25T00:00:00.000Z"}
+             "follow_up_at": "2026-06-25T00:00:00.000Z", "updated_at": "2026-06-10T02:00:00.000Z"}
     fresh = CONTACT_LOG.index_keys("acme", entry)
     assert "GSI3PK" in fresh and "GSI5PK" in fresh
     raised = CONTACT_LOG.index_keys("acme", {**entry, "follow_up_raised_for": entry["follow_up_at"]})

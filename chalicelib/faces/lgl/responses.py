@@ -270,3 +270,60 @@ def _catalogue_models() -> None:
 
 
 _catalogue_models()
+
+
+Amount = Annotated[float, Field(description="Exact: the digits stored, as a JSON number")]
+
+
+class GiftFields(_Stamped):
+    """A gift (the native face's donation)."""
+    id: int
+    constituent_id: int
+    external_id: str | None
+    is_anon: bool
+    gift_type_id: int | None
+    gift_type_name: str | None
+    gift_category_id: int = Field(description="0 when none")
+    gift_category_name: str | None
+    campaign_id: int = Field(description="0 when none")
+    campaign_name: str | None
+    fund_id: int = Field(description="0 when none")
+    fund_name: str | None
+    appeal_id: int = Field(description="0 when none")
+    appeal_name: str | None
+    event_id: int = Field(description="0 when none")
+    event_name: str | None
+    received_amount: Amount
+    received_date: Day
+    amount: Amount = Field(description="The same as `received_amount`")
+    date: Day = Field(description="The same as `received_date`")
+    payment_type_id: int | None
+    payment_type_name: str | None
+    check_number: str | None
+    deductible_amount: Amount
+    note: str | None
+    ack_template_name: str | None
+    deposit_date: Day = Field(description="As sent, else the received date")
+    deposited_amount: Amount = Field(description="As sent, else the received amount")
+    parent_gift_id: int | None
+    parent_external_id: str | None
+    auto_sync_to_qbo: bool
+    tribute_name: str | None
+    tributee_name: str | None
+    tribute_dedication: str | None
+    tribute_recipient_name: str | None
+    tribute_recipient_salutation: str | None
+    tribute_recipient_email: str | None
+    tribute_recipient_address: str | None
+    tribute_recipient_notification_template: str | None
+    team_member: str | None = Field(description="\"First Last\"")
+    team_member_email: str | None
+    custom_fields: list[dict]
+
+
+class Gift(GiftFields):
+    api_version: Version
+
+
+class GiftList(Listing):
+    items: list[GiftFields]

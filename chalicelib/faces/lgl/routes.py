@@ -26,7 +26,7 @@ from ...errors import Conflict, FieldError, NotFound, ValidationFailed
 from ..http import (Call, ErrorStatus, Face, FaceRoutes, Param, RouteSpec, bearer_token, json_body, json_response,
                     note_in_log, request_url, with_body, with_common_errors, writes)
 from . import errors, params, render, schemas
-from .search import CONSTITUENT_TERMS, EXPANDS, LATER_SORTS, SORTS, constituent_filters
+from .search import CONSTITUENT_TERMS, EXPANDS, LATER_SORTS, SORTS
 
 PREFIX = "/api/v1"
 IGNORED_HEADER = "X-Ignored-Fields"
@@ -196,7 +196,7 @@ def list_constituents(call: Call) -> Response:
 
 @routes.route(PREFIX + "/constituents/search", "GET", auth.READ, params=(
     Param("q[]", {"type": "string"}, "A search term, `term=value` (repeat it, or join terms with `;`): "
-          + ", ".join(CONSTITUENT_TERMS)),
+          + ", ".join(CONSTITUENT_TERMS.builders)),
     Param("sort", {"type": "string", "enum": [*SORTS, *(f"{k}!" for k in SORTS)]}, "The order; `!` reverses it"),
     Param("expand", {"type": "string"}, "Nested arrays to add, comma separated: " + ", ".join(EXPANDS)),
     *WINDOW), response="ConstituentSearch", aliases=_json(PREFIX + "/constituents/search"))
@@ -207,7 +207,7 @@ def search_constituents(call: Call) -> Response:
     value (any case), city and state what equals it, postal codes what starts with it;
     `updated_from`/`updated_to` take a date or a timestamp. Sorted by name unless `sort` says."""
     window = params.window(call.request)
-    filters, since = constituent_filters(params.terms(call.request))
+    filters, since = CONSTITUENT_TERMS.filters(call.org, params.terms(call.request))
     key, descending = params.sort(call.request, (*SORTS, *LATER_SORTS), "name")
     if key in LATER_SORTS:
         raise params.bad("sort", f"{key} is not supported yet: it sorts by records this API does not keep yet")
