@@ -19,7 +19,7 @@ from ..errors import ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONATION
 from ..store.queries import Page
-from . import catalogues, donors, lifecycle, money, organisations
+from . import catalogues, donors, lifecycle, money, organisations, record_search
 from . import fields as f
 from .fields import Spec
 from .gift_catalogues import (APPEALS, CAMPAIGNS, EVENTS, FUNDS, GIFT, GIFT_CATEGORIES, GIFT_TYPES,
@@ -208,6 +208,11 @@ def delete(org: str, donation_id: int, expected_version: int | None) -> None:
 def of_donor(org: str, donor_id: int) -> list[dict[str, Any]]:
     """A live donor's donations, newest first (404 when the donor is not): one Query."""
     return records().timeline_rows(org, donors.DONOR, donor_id, DONATION)
+
+
+def find(org: str, filters: list[record_search.Filter], **page: Any) -> record_search.Found:
+    """Donations every filter keeps, from their search rows (record_search.search's paging)."""
+    return record_search.search(org, DONATION, filters, **page)
 
 
 def search(org: str, *, donor: Any = None, limit: int, cursor: str | None) -> Page:

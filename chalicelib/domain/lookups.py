@@ -73,6 +73,8 @@ TABLES: dict[str, Table] = {t.key: t for t in (
     # A constituent's own lists (no LGL endpoint lists them).
     _table("constituent_contact_types", "Constituent Contact Types", "CONSTITUENT_CONTACT_TYPE", (
         (1243, "Primary", "primary", 0), (1244, "Secondary", "secondary", 1)), listed=False),
+    _table("note_types", "Note Types", "NOTE_TYPE", (
+        (1, "General", "general", 0), (2, "Research", "research", 1), (3, "Biography", "biography", 2)), listed=False),
     _table("marital_statuses", "Marital Statuses", "MARITAL_STATUS", (
         (1, "Single", "single", 0), (2, "Married", "married", 1), (3, "Partnered", "partnered", 2),
         (4, "Separated", "separated", 3), (5, "Divorced", "divorced", 4), (6, "Widowed", "widowed", 5)),
@@ -95,6 +97,11 @@ def table(key: str) -> Table:
 def values(org: str, key: str) -> list[Value]:
     """The table's values for the organisation, by ordinal (then name and id), as LGL lists them."""
     return catalogues.entries(org, table(key).catalogue)
+
+
+def value_of(org: str, key: str, value_id: Any) -> Value | None:
+    """The value an id names (deleted or not), or None."""
+    return catalogues.named(org, table(key).catalogue, value_id)
 
 
 def name_of(org: str, key: str, value_id: Any) -> str | None:

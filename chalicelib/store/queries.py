@@ -15,7 +15,7 @@ from .schema import NOT_RECORD_FIELDS
 T = TypeVar("T")
 R = TypeVar("R")
 BATCH_GET_KEYS = 100  # DynamoDB's limit on one BatchGetItem
-_PARALLEL_CALLS = 8
+_PARALLEL_CALLS = 16  # a search reads its 8 index shards and its count at once: one round trip
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -42,7 +42,7 @@ def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def in_parallel(call: Callable[[T], R], args: list[T]) -> list[R]:
-    """`call` on every argument, up to 8 at once (the reads of one request overlap: one round
+    """`call` on every argument, up to 16 at once (the reads of one request overlap: one round
     trip of latency for all of them); results in the order of `args`."""
     global _pool
     if len(args) <= 1:

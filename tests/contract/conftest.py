@@ -37,6 +37,7 @@ from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
 from chalicelib.faces.lgl import gifts as lgl_gifts
+from chalicelib.faces.lgl import interactions as lgl_interactions
 from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
 from chalicelib.faces.mpdx import params as mpdx_params
@@ -53,13 +54,14 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #   donor        a donor without history (deletable)
 #   log-donor    a donor with the contact log and the donation below
 #   contact-log  a contact log of log-donor (with an open follow-up)
+#   note         a note of log-donor (a contact-log entry typed as a note, LGL's /notes)
 #   donation     a donation of log-donor
 #   email-address, phone-number, street-address, web-address
 #                contact points of donor (LGL's own records), none of them preferred
 #   fund, campaign, appeal, event, gift-type, gift-category, payment-type, mailing-template
 #                a value of each catalogue (native POST, LGL lists them)
 CATALOGUES = catalogues.CATALOGUES.listed()
-KINDS = ("donor", "log-donor", "contact-log", "donation", "email-address", "phone-number", "street-address",
+KINDS = ("donor", "log-donor", "contact-log", "note", "donation", "email-address", "phone-number", "street-address",
          "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES))
 
 
@@ -277,6 +279,10 @@ def lgl_resource(collection: str, kind: str, model, body: dict[str, Any], change
 
 lgl_resource("gifts", "donation", lgl_gifts.GiftBody, {"received_amount": "10.00", "received_date": "2026-06-01"},
              {"note": "changed"}, search=True)
+lgl_resource("contact_reports", "contact-log", lgl_interactions.ContactReportBody,
+             {"text": "Called about the gala", "contact_report_type_name": "Call"}, {"text": "changed"},
+             listing=True, search=True)
+lgl_resource("notes", "note", lgl_interactions.NoteBody, {"text": "Likes dogs"}, {"text": "changed"}, listing=True)
 
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:
@@ -380,6 +386,8 @@ def seed(api: Api, org: Org, tag: str) -> Records:
                       email=f"{tag}@example.org")
     log = new_log(api, org, donor["id"], notes=f"{tag}'s note", follow_up_at="2026-06-25T00:00:00Z")
     gift = new_donation(api, org, donor["id"], note=f"{tag}'s gift")
+    note = api.post(f"{L}/constituents/{donor['id']}/notes", org, {"text": f"{tag}'s note"})
+    assert note.status_code == 200, note.body
     bare = new_donor(api, org, first_name=tag.title(), last_name="Bare", status="Never Ask")
     points = {}
     for collection, (kind, _, _) in _LGL_POINTS.items():  # the bare donor's: a preferred one, then the one named
@@ -391,7 +399,8 @@ def seed(api: Api, org: Org, tag: str) -> Records:
         response = api.post(f"{L}/{catalogue.key}", org, catalogue_body(catalogue, f"{tag} {catalogue.label}"))
         assert response.status_code == 201, response.body
         points[catalogue.item_type.replace("_", "-")] = response.json["id"]
-    return {"log-donor": donor["id"], "contact-log": log["id"], "donation": gift["id"], "donor": bare["id"], **points}
+    return {"log-donor": donor["id"], "contact-log": log["id"], "note": str(note.json["id"]), "donation": gift["id"],
+            "donor": bare["id"], **points}
 
 
 _SEEDED = {"email_addresses": lambda tag, n: {"address": f"{tag}.{n}@example.org"},

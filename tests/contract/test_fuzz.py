@@ -103,8 +103,9 @@ class World:
                 items = lists[collection]
                 return str(items[i % len(items)][name]) if items else "1"
 
-            points = {kind: self.ids[kind] for kind in KINDS[KINDS.index("email-address"):]}  # contact points and
-            # catalogue values: gone once a fuzzed DELETE takes them
+            # the world's other records (notes, contact points, catalogue values): gone once a fuzzed DELETE takes them
+            points = {kind: self.ids[kind] for kind in KINDS if kind not in ("donor", "contact-log", "log-donor",
+                                                                            "donation")}
             self.live = [{"donor": pick("donors", i), "contact-log": pick("contact-logs", i),
                           "log-donor": pick("contact-logs", i, "donor_id"), "donation": pick("donations", i),
                           **points} for i in range(size)]

@@ -29,7 +29,7 @@ def ids(world):
     """Live records of acme's (the module's world): a donor with its contact log (a Givebutter
     activity) and gift, and contact points. No test here changes them."""
     mine = world.mine
-    return {"donor": mine["log-donor"], "log": mine["contact-log"], "donation": mine["donation"],
+    return {"donor": mine["log-donor"], "log": mine["contact-log"], "note": mine["note"], "donation": mine["donation"],
             **{collection: mine[kind] for collection, kind in POINTS.items()},
             **{c.key: mine[c.item_type.replace("_", "-")] for c in CATALOGUES}}
 
@@ -41,7 +41,8 @@ def filled(path: str, ids: dict[str, str]) -> str:
         return path.format(document="together.json")
     if path in PUBLIC_PATHS:
         return path.replace("{name}", "swagger-ui.css")
-    record = {"contact-logs": ids["log"], "donations": ids["donation"],
+    record = {"contact-logs": ids["log"], "contact_reports": ids["log"], "notes": ids["note"],
+              "donations": ids["donation"], "gifts": ids["donation"],
               **{c: ids[c] for c in POINTS}, **{c.key: ids[c.key] for c in CATALOGUES}}.get(path.split("/")[3],
                                                                                          ids["donor"])
     return (re.sub(r"\{record\}|\{contact\}|\{id\}", record, path).replace("{activity}", ids["log"])

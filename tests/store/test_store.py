@@ -142,6 +142,19 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             call("GET", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}.json", org)
             call("PATCH", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}", org, {"note": "Thank you"})
             call("DELETE", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}", org)
+            for collection, body, change in (("contact_reports", {"text": "Met", "contact_report_type_name": "meeting",
+                                                                   "team_member": None}, {"name": "Lunch"}),
+                                             ("notes", {"text": "Likes dogs"}, {"note_type_name": "research"})):
+                listed = f"{P}/constituents/{{id}}/{collection}"
+                made = call("POST", listed, f"{P}/constituents/{constituent['id']}/{collection}", org, body).json
+                call("GET", listed, f"{P}/constituents/{constituent['id']}/{collection}", org)
+                call("GET", f"{P}/{collection}", f"{P}/{collection}.json?offset=1", org)
+                one = f"{P}/{collection}/{{id}}"
+                call("GET", one, f"{P}/{collection}/{made['id']}", org)
+                call("PATCH", one, f"{P}/{collection}/{made['id']}", org, change)
+                call("DELETE", one, f"{P}/{collection}/{made['id']}", org)
+            for query in ("?q[]=constituent_id=1;text=met&sort=name", "?q[]=original_date_from=2020-01-01&sort=date!"):
+                call("GET", f"{P}/contact_reports/search", f"{P}/contact_reports/search{query}", org)
             for catalogue in CATALOGUES:
                 path = f"{P}/{catalogue.key}"
                 made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json

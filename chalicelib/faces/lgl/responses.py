@@ -327,3 +327,45 @@ class Gift(GiftFields):
 
 class GiftList(Listing):
     items: list[GiftFields]
+
+
+class ContactReportFields(_Stamped):
+    """A contact report (the native face's contact-log entry)."""
+    id: int
+    constituent_id: int
+    name: str | None
+    contact_report_type_id: int
+    contact_report_type_name: str | None
+    original_date: Day
+    text: str | None
+    team_member: str | None = Field(description="\"First Last\": who recorded it, else the key's team member")
+    team_member_email: str | None
+
+
+class ContactReport(ContactReportFields):
+    api_version: Version
+
+
+class ContactReportList(Listing):
+    items: list[ContactReportFields]
+
+
+class NoteFields(_Stamped):
+    """A note (a contact-log entry typed as a note)."""
+    id: int
+    constituent_id: int
+    note_type_id: int | None
+    note_type_name: str | None
+    text: str | None
+    external_id: str | None
+    original_date: Day
+    team_member: str | None
+    team_member_email: str | None
+
+
+class Note(NoteFields):
+    api_version: Version
+
+
+class NoteList(Listing):
+    items: list[NoteFields]
