@@ -94,7 +94,7 @@ class Row:
 
 class Meter:
     """Every DynamoDB call the client makes: operation, request, start and end (perf_counter
-    seconds), the bytes of its response, and for Query and BatchGetItem the items returned.
+    seconds), the bytes of its response, and for Query, BatchGetItem and GetItem the items returned.
 
     botocore fires `before-call` and `after-call` in the thread making the call, so a call made
     in a worker thread is matched to its own end. Each call sleeps `latency` seconds in
@@ -127,9 +127,15 @@ class Meter:
         if model.name == "Query":
             call["items"] = parsed.get("Count", len(parsed.get("Items", [])))
             call["scanned"] = parsed.get("ScannedCount")
+        elif model.name == "GetItem":
+            call["items"] = int("Item" in parsed)
         elif model.name == "BatchGetItem":
             call["items"] = sum(len(items) for items in parsed.get("Responses", {}).values())
             call["keys"] = sum(len(ask.get("Keys", [])) for ask in call["request"].get("RequestItems", {}).values())
+
+    def current(self) -> dict[str, Any] | None:
+        """The call this thread is making (between its before-call and after-call), if any."""
+        return getattr(self._current, "call", None)
 
     def mark(self) -> int:
         with self._lock:
