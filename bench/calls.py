@@ -491,7 +491,7 @@ def measure() -> tuple[list[Row], int]:
 
 
 def render(rows: list[Row], scans: int) -> str:
-    lines = ["| route | method | scenario | DynamoDB calls | round trips | operations (one round trip each) "
+    lines = ["| route | method | scenario | DynamoDB calls | round trips | operations (one wave of overlapping calls each) "
              "| bytes read | budget (round trips) | within budget |",
              "|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
