@@ -221,22 +221,23 @@ def _error_cases(route) -> list[tuple[str, dict]]:
     return cases
 
 
-ERROR_CASES = [(r, label, kw) for r in ROUTES_DESCRIBED for label, kw in _error_cases(r)]
-
-
-@pytest.mark.parametrize("route, label, kw", ERROR_CASES, ids=[f"{route_id(r)} {label}" for r, label, _ in ERROR_CASES])
-def test_every_error_answers_what_its_document_says(world, route, label, kw):
+@pytest.mark.parametrize("route", ROUTES_DESCRIBED, ids=route_id)
+def test_every_error_answers_what_its_document_says(world, route):
+    """Each way the route's request can fail (one request each: no key, a READ key, bad
+    parameters, no such record, bad bodies...) answers a documented status with a body valid
+    against its documented schema; the table compared once around them all."""
     before = table_state()
-    kw = dict(kw)
-    suffix, records, raw = kw.pop("path_suffix", ""), kw.pop("records", None), kw.pop("raw", None)
     face = face_of(route)
-    records = {**world.mine, **(records or {})}
-    org = kw.pop("org", world.acme)
-    path = face.path(route, records) + suffix
-    body = None if raw is not None else face.body(route, records)
-    response = send(world.api, face, route.method, path, org, body, raw=raw, **kw)
-    assert response.status_code >= 400, (label, response.status_code, response.body)
-    check(world, route.method, route.path, response)
+    for label, kw in _error_cases(route):
+        kw = dict(kw)
+        suffix, records, raw = kw.pop("path_suffix", ""), kw.pop("records", None), kw.pop("raw", None)
+        records = {**world.mine, **(records or {})}
+        org = kw.pop("org", world.acme)
+        path = face.path(route, records) + suffix
+        body = None if raw is not None else face.body(route, records)
+        response = send(world.api, face, route.method, path, org, body, raw=raw, **kw)
+        assert response.status_code >= 400, (label, response.status_code, response.body)
+        check(world, route.method, route.path, response)
     assert table_state() == before
 
 
