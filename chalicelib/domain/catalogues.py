@@ -47,6 +47,13 @@ class Catalogue:
     # Listed on its own (LGL's `GET /api/v1/<key>`) and managed by the native face at that path;
     # the lookup types are listed under /types and added with the CLI instead.
     listed: bool = True
+    # Managed through LGL itself (its POST/PATCH/DELETE: categories, groups, membership levels),
+    # so not also through the native face at the same path.
+    lgl_managed: bool = False
+    # Names are unique among the values with the same value of this field (a category's keywords).
+    unique_within: str | None = None
+    # Fields filled when not sent, from the value as a whole (a key from the name): field -> rule.
+    derived: tuple[tuple[str, Callable[[Record], Any]], ...] = ()
 
     @property
     def label(self) -> str:
@@ -157,6 +164,9 @@ def resolve(org: str, catalogue: Catalogue, *, value_id: Any = None, name: Any =
 def _checked(org: str, catalogue: Catalogue, value: Record, old: Record | None = None) -> Record:
     """The value as stored, or a 422 naming what is wrong: each field's rule, a name another
     value has, a reference (changed or new) to a value that is not there."""
+    for name, rule in catalogue.derived:
+        if value.get(name) in (None, ""):
+            value[name] = rule(value)
     value = f.check(catalogue.specs, value)
     for spec in catalogue.specs:
         if spec.type == f.REF and value.get(spec.name) is not None and value[spec.name] != (old or {}).get(spec.name):
@@ -167,7 +177,8 @@ def _checked(org: str, catalogue: Catalogue, value: Record, old: Record | None =
     if len(name) > NAME_MAX:
         raise ValidationFailed.on(catalogue.name_field, f"must be at most {NAME_MAX} characters")
     value[catalogue.name_field] = name
-    same = [v for v in entries(org, catalogue) if v["id"] != value.get("id")
+    scope = {catalogue.unique_within: value.get(catalogue.unique_within)} if catalogue.unique_within else {}
+    same = [v for v in entries(org, catalogue, **scope) if v["id"] != value.get("id")
             and str(v.get(catalogue.name_field)).casefold() == name.casefold()]
     if same:
         raise Conflict(f"{catalogue.label} {same[0]['id']} is named {name!r} already.",
@@ -246,6 +257,14 @@ class Registry:
 
     def listed(self) -> list[Catalogue]:
         return [c for c in self.catalogues.values() if c.listed]
+
+    def natively_managed(self) -> list[Catalogue]:
+        return [c for c in self.listed() if not c.lgl_managed]
+
+
+def snake_key(value: Record, field: str = "name") -> str:
+    """A key made of a name: "New Group" -> "new_group"."""
+    return "_".join("".join(c if c.isalnum() else " " for c in str(value.get(field) or "").lower()).split())[:100]
 
 
 CATALOGUES = Registry()

@@ -15,8 +15,9 @@ from typing import Any, Callable, Iterable
 
 from ..store.context import records
 from ..store.kinds import DONOR
+from ..store.schema import children_of
 from ..store.search_index import Row
-from .contact_points import POINTS, digits
+from .contact_points import digits
 
 Filter = Callable[[Row], bool]
 ORDERS = ("name", "external_id", "id", "created", "updated")
@@ -104,6 +105,18 @@ def status_in(statuses: set[str | None]) -> Filter:
     return lambda row: row.fields.get("st") in statuses
 
 
+def has_keyword(keyword_ids: Iterable[int]) -> Filter:
+    """Donors with one of these keywords assigned (their keyword assignments' facets)."""
+    wanted = set(keyword_ids)
+    return lambda row: any(value in wanted for value in _facets(row, "TAG"))
+
+
+def with_keywords(org: str, keyword_ids: Iterable[int]) -> set[int]:
+    """The ids of the live donors with one of these keywords (from their search rows)."""
+    keep = has_keyword(keyword_ids)
+    return {row.id for row in records().search_rows(org, DONOR) if keep(row)}
+
+
 def text_contains(text: str) -> Filter:
     """The native text search over the index (MPDX's wildcard): names, external id, notes,
     any e-mail address or phone number; a phone-like text also by its digits."""
@@ -164,9 +177,10 @@ def search(org: str, filters: Iterable[Filter] = (), *, order: str = "name", des
 
 
 def contacts_of(org: str, donors: list[dict[str, Any]]) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """The contact points of these donors, by donor and kind, each by id: one batch read (the
-    donors' facets name them)."""
-    kinds = {point.kind.name: point.kind for point in POINTS}
+    """The details of these donors (contact points, keyword assignments, memberships...: every
+    detail kind with a facet), by donor and kind, each by id: one batch read (the donors'
+    facets name them)."""
+    kinds = {kind.name: kind for kind in children_of(DONOR.name) if kind.facet and not kind.timeline_at}
     wanted = [(kinds[name], int(record_id)) for donor in donors for key in donor.get("facets", {})
               for name, _, record_id in [key.partition("#")] if name in kinds]
     found = records().many(org, wanted)

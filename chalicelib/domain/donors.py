@@ -12,7 +12,7 @@ writes the donor and its contact points together.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..store.context import records
 from ..store.filters import AnyOf, Contains, Filter
@@ -177,34 +177,62 @@ def _flat_contacts(fields: dict[str, Any], old: dict[str, Any] | None = None) ->
     return wanted
 
 
-def _check_size(plans: list[Plan]) -> None:
-    if sum(plan.size() for plan in plans) > contact_points.NESTED_MAX:
-        raise ValidationFailed.on("body", f"at most {contact_points.NESTED_MAX} contact points can be written at once")
+def _check_size(plans: list[Plan], more: int = 0) -> None:
+    if sum(plan.size() for plan in plans) + more > contact_points.NESTED_MAX:
+        raise ValidationFailed.on("body", f"at most {contact_points.NESTED_MAX} nested records can be written at once")
 
 
-def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: ContactChanges | None = None
-           ) -> lifecycle.Created:
-    """A new donor with its contact points, in one write: the native face's flat `email`,
-    `phone` and address fields, or LGL's nested arrays (`contacts`)."""
+# A nested array of detail records written with the donor (LGL's `categories`, `groups`...):
+# (org, the donor's details by kind) -> (records to create: (kind, fields), records to delete:
+# (kind, record)); it raises a 422 naming what it cannot resolve.
+Nested = Callable[[str, "Details"], tuple[list[tuple[Kind, dict[str, Any]]], list[tuple[Kind, dict[str, Any]]]]]
+Details = dict[str, list[dict[str, Any]]]  # kind name -> the donor's detail records of it, by id
+
+
+def _planned(org: str, nested: list[Nested], details: Details):
+    creates: list[tuple[Kind, dict[str, Any]]] = []
+    deletes: list[tuple[Kind, dict[str, Any]]] = []
+    for plan in nested:
+        made, gone = plan(org, details)
+        creates += made
+        deletes += gone
+    return creates, deletes
+
+
+def _write_nested(unit: Any, org: str, donor_id: int, creates, deletes) -> None:
+    stamp = lifecycle.now()
+    for kind, record in deletes:
+        unit.delete(org, kind, record, stamp)
+    for kind, fields in creates:
+        unit.create(org, kind, lifecycle.new_record({**fields, "donor_id": donor_id}))
+
+
+def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: ContactChanges | None = None,
+           nested: list[Nested] = ()) -> lifecycle.Created:
+    """A new donor with its contact points and other nested records, in one write: the native
+    face's flat `email`, `phone` and address fields, or LGL's nested arrays."""
     own = {k: v for k, v in fields.items() if k not in CONTACT_FIELDS}
     donor = _derive(own, new=True)
     plans = [contact_points.set_preferred(point, [], values)
              for point, values in _flat_contacts(fields).items()]
     plans += [contact_points.append(point, [], contact_points.all_resolved(org, point, sent))
               for point, (sent, _) in (contacts or {}).items()]
-    _check_size(plans)
-    if not any(plans):
+    creates, _ = _planned(org, list(nested), {})
+    _check_size(plans, len(creates))
+    if not any(plans) and not creates:
         return lifecycle.create(org, DONOR, donor, idempotency=idempotency)
-    records().ids.prefetch(org, [(k.name, k.id_block) for k in (DONOR, *(p.point.kind for p in plans if p.creates))])
+    records().ids.prefetch(org, [(k.name, k.id_block) for k in (DONOR, *(p.point.kind for p in plans if p.creates),
+                                                                  *(kind for kind, _ in creates))])
     try:
         with records().unit_of_work() as unit:
             created = unit.create(org, DONOR, lifecycle.new_record(donor), idempotency=idempotency)
             for plan in plans:
                 contact_points.add_to(unit, org, plan, created["id"])
+            _write_nested(unit, org, created["id"], creates, [])
     except Replayed as replayed:
         return replayed.created
-    contacts_now = _after({point.kind.name: [] for point in POINTS}, plans, unit.stored)
-    return lifecycle.Created(unit.stored[(org, DONOR.name, created["id"])], children=contacts_now)
+    details_now = _after({}, plans, unit.stored, [])
+    return lifecycle.Created(unit.stored[(org, DONOR.name, created["id"])], children=details_now)
 
 
 def get(org: str, ref: Any) -> dict[str, Any]:
@@ -216,6 +244,13 @@ def with_contacts(org: str, ref: Any) -> tuple[dict[str, Any], dict[str, list[di
     donor, details = records().aggregate(org, DONOR, resolve_id(org, ref))
     return donor, {point.kind.name: sorted(details.get(point.kind.name, []), key=lambda r: r["id"])
                    for point in POINTS}
+
+
+def with_details(org: str, ref: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """A live donor and every detail child (contact points, keywords, memberships...) by kind,
+    each by id: one Query."""
+    donor, details = records().aggregate(org, DONOR, resolve_id(org, ref))
+    return donor, {name: sorted(children, key=lambda r: r["id"]) for name, children in details.items()}
 
 
 def _merged(old: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -238,23 +273,25 @@ def update(org: str, ref: Any, changes: dict[str, Any], expected_version: int | 
 
 
 def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: int | None = None, *,
-                 contacts: ContactChanges | None = None) -> tuple[dict[str, Any], Contacts]:
-    """Apply `changes` and the contact points sent with them (LGL's nested arrays, appended
-    unless their `remove previous` is set) as one write, after one read of the donor with its
-    contact points; returns both as they now are."""
+                 contacts: ContactChanges | None = None, nested: list[Nested] = ()) -> tuple[dict[str, Any], Details]:
+    """Apply `changes`, the contact points sent with them (LGL's nested arrays, appended unless
+    their `remove previous` is set) and the other nested records, as one write after one read
+    of the donor with its details; returns both as they now are."""
     donor_id = resolve_id(org, ref)
     resolved = {point: contact_points.all_resolved(org, point, sent) for point, (sent, _) in (contacts or {}).items()}
     for _ in lifecycle.attempts(DONOR, donor_id):
-        old, existing = with_contacts(org, donor_id)
+        old, existing = with_details(org, donor_id)
         lifecycle.check_version(DONOR, old, expected_version)
-        plans = [contact_points.set_preferred(point, existing[point.kind.name], values)
+        plans = [contact_points.set_preferred(point, existing.get(point.kind.name, []), values)
                  for point, values in _flat_contacts(changes, old).items()]
-        plans += [contact_points.append(point, existing[point.kind.name], resolved[point], remove)
+        plans += [contact_points.append(point, existing.get(point.kind.name, []), resolved[point], remove)
                   for point, (_, remove) in (contacts or {}).items()]
-        _check_size(plans)
-        records().ids.prefetch(org, [(p.point.kind.name, p.point.kind.id_block) for p in plans if p.creates])
+        creates, deletes = _planned(org, list(nested), existing)
+        _check_size(plans, len(creates) + len(deletes))
+        records().ids.prefetch(org, [*((p.point.kind.name, p.point.kind.id_block) for p in plans if p.creates),
+                                     *((kind.name, kind.id_block) for kind, _ in creates)])
         merged = _merged(old, changes)
-        if merged == old and not any(plans):
+        if merged == old and not any(plans) and not creates and not deletes:
             return old, existing  # nothing changed: no write, no new version
         new = {**merged, "version": old["version"] + 1, "updated_at": lifecycle.now()}
         try:
@@ -262,21 +299,26 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
                 unit.update(org, DONOR, old, new)
                 for plan in plans:
                     contact_points.add_to(unit, org, plan, donor_id)
+                _write_nested(unit, org, donor_id, creates, deletes)
         except (ConcurrentChange, DuplicateValue):
             continue  # changed meanwhile: merge and plan again on what it is now
-        return unit.stored[(org, DONOR.name, donor_id)], _after(existing, plans, unit.stored)
+        return unit.stored[(org, DONOR.name, donor_id)], _after(existing, plans, unit.stored, deletes)
     raise AssertionError("unreachable")
 
 
-def _after(existing: Contacts, plans: list[Plan], stored: dict) -> Contacts:
-    """The donor's contact points once the plans were written (what the unit stored of them)."""
+def _after(existing: Details, plans: list[Plan], stored: dict, deletes: list[tuple[Kind, dict[str, Any]]]) -> Details:
+    """The donor's details once the plans were written (what the unit stored of them)."""
     out = {name: {r["id"]: r for r in values} for name, values in existing.items()}
+    for point in POINTS:
+        out.setdefault(point.kind.name, {})
     for plan in plans:
         for gone in plan.deletes:
             out[plan.point.kind.name].pop(gone["id"], None)
+    for kind, gone in deletes:
+        out.get(kind.name, {}).pop(gone["id"], None)
     for (_, name, record_id), record in stored.items():
-        if name in out:
-            out[name][record_id] = record
+        if name != DONOR.name and not record.get("deleted_at"):
+            out.setdefault(name, {})[record_id] = record
     return {name: [values[i] for i in sorted(values)] for name, values in out.items()}
 
 

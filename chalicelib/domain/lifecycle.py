@@ -21,7 +21,7 @@ from typing import Any, Callable
 from ..store import keys
 from ..store.context import records
 from ..store.queries import Page
-from ..store.schema import Kind, restricting_counters
+from ..store.schema import Kind, referring_counters, restricting_counters
 from ..store.writes import ConcurrentChange, Created, IdempotencyClaim, WriteContention
 from ..errors import Conflict, NotFound, PreconditionFailed
 from .timestamps import format_timestamp, utcnow
@@ -131,6 +131,9 @@ def _restricted(kind: Kind, record: dict[str, Any]) -> Exception | None:
     """Why the store will refuse to delete the record: children that must go first."""
     for counter in restricting_counters(kind):
         if record.get(counter):
+            if counter in referring_counters(kind):
+                return Conflict(f"{kind.label} {record['id']} is in use: {record[counter]} record(s) refer to it; "
+                                "remove it from them first.")
             return Conflict(f"{kind.label} {record['id']} still has {record[counter]} record(s) counted in "
                             f"{counter}; delete or move them first.")
     return None

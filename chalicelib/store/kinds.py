@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import keys
-from .schema import CASCADE, CATALOGUE_PREFIX, RESTRICT, Kind, Lookup, Order, Parent, Summary, declare
+from .schema import CASCADE, CATALOGUE_PREFIX, RESTRICT, Kind, Lookup, Order, Parent, Ref, Summary, declare
 
 
 def date_sort_value(value: str) -> str:
@@ -143,6 +143,19 @@ WEB_ADDRESS = declare(Kind(
     summary=Summary("preferred_web_id", "is_preferred", lambda web: {}),
 ))
 
+# ---- what a constituent has of the catalogues below: detail children of the donor, deleted
+# with it, each counted by the value it names (which cannot go while named), each a facet of
+# the donor's search row (what the constituent search's terms read).
+
+KEYWORD_ASSIGNMENT = declare(Kind(
+    "TAG", "Keyword assignment",
+    parent=Parent("DONOR", "donor_id", counter="keyword_count", on_delete=CASCADE),
+    refs=(Ref("CAT_KEYWORD", "use_count", lambda tag: [tag["keyword_id"]]),),
+    facet=lambda tag: tag["keyword_id"],
+    distinct=lambda tag: str(tag["keyword_id"]),
+))
+
+
 # ---- catalogues: an organisation's reference values, read whole together (schema.py;
 # domain/catalogues.py). Created rarely: ids one at a time, dense; where the code defines
 # values (LGL's defaults), the organisation's own start above them.
@@ -161,6 +174,15 @@ GIFT_TYPE = declare_catalogue("GIFT_TYPE", "Gift type", 10_001)
 GIFT_CATEGORY = declare_catalogue("GIFT_CATEGORY", "Gift category", 10_001)
 PAYMENT_TYPE = declare_catalogue("PAYMENT_TYPE", "Payment type", 10_001)
 MAILING_TEMPLATE = declare_catalogue("MAILING_TEMPLATE", "Mailing template", 10_001)
+CATEGORY = declare_catalogue("CATEGORY", "Category")
+# A keyword belongs to its category, which cannot go while it has keywords.
+KEYWORD = declare(Kind("CAT_KEYWORD", "Keyword", id_block=1,
+                       refs=(Ref("CAT_CATEGORY", "keyword_count", lambda k: [k["category_id"]]),)))
+GROUP = declare_catalogue("GROUP", "Group")
+MEMBERSHIP_LEVEL = declare_catalogue("MEMBERSHIP_LEVEL", "Membership level")
+CLASS_AFFILIATION_TYPE = declare_catalogue("CLASS_AFFILIATION_TYPE", "Class affiliation type", 10_001)
+RELATIONSHIP_TYPE = declare_catalogue("RELATIONSHIP_TYPE", "Relationship type", 10_001)
+ATTRIBUTE = declare_catalogue("ATTRIBUTE", "Attribute")
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None and v != ""}
 

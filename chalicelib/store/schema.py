@@ -18,6 +18,9 @@ the store names an index or builds a key. docs/architecture.md has the recipe.
     search_row  the record's compact row in the search index (GSI7): what searches, exact
              totals and offset pages read instead of whole records
     counted  the org keeps an exact count of its live records of the kind (sharded counters)
+    refs     records of other kinds it refers to, which cannot go while referred to (a keyword
+             assigned to a constituent): the referred record counts its referrers, kept by the
+             referrer's own write, which fails when the referred record is gone
     facet    what a live child adds to its parent's `facets` (read with the parent's search row)
     summary  a child kind of which the parent shows one preferred record (the donor's e-mail
              is its preferred e-mail address): the parent's pointer to it and what it shows
@@ -59,6 +62,18 @@ class Parent:
     field: str                     # the attribute holding the parent's id, e.g. "donor_id"
     counter: str | None = None     # the parent's attribute counting its live children of this kind
     on_delete: str = RESTRICT      # RESTRICT: the parent cannot go while it has any; CASCADE: they go with it
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a record refers to that must not go while it does: `ids(record)` of kind `kind`,
+    each counting its referrers in `counter` (RESTRICT, as a parent's counter of its children)."""
+    kind: str
+    counter: str
+    ids: Callable[[Record], Any]   # record -> the ids it refers to (an iterable; empty: none)
+
+    def of(self, record: Record | None) -> list[int]:
+        return sorted(set(self.ids(record))) if record else []
 
 
 @dataclass(frozen=True)
@@ -125,6 +140,7 @@ class Kind:
     counted: bool = False
     facet: Callable[[Record], Any] | None = None
     summary: Summary | None = None
+    refs: tuple[Ref, ...] = ()
 
     @property
     def catalogue(self) -> bool:
@@ -243,11 +259,17 @@ def children_of(parent: str) -> tuple[Kind, ...]:
     return tuple(k for k in _registry.kinds.values() if k.parent is not None and k.parent.kind == parent)
 
 
+def referring_counters(kind: Kind) -> tuple[str, ...]:
+    """The counters of `kind`'s records that other kinds' references keep."""
+    return tuple(dict.fromkeys(ref.counter for k in _registry.kinds.values() for ref in k.refs if ref.kind == kind.name))
+
+
 def maintained_attributes(kind: Kind) -> frozenset[str]:
-    """Attributes of `kind`'s records that its children's writes maintain (never a record update's):
-    their counters and facets, and what the preferred ones show (summaries and their pointers)."""
+    """Attributes of `kind`'s records that other records' writes maintain (never a record update's):
+    its children's counters and facets, what the preferred ones show (summaries and their
+    pointers), and the counts of what refers to it."""
     children = children_of(kind.name)
-    out = {c.parent.counter for c in children if c.parent and c.parent.counter}
+    out = {c.parent.counter for c in children if c.parent and c.parent.counter} | set(referring_counters(kind))
     if any(c.facet for c in children):
         out.add(FACETS)
     for child in children:
@@ -261,9 +283,10 @@ def summarised_children(kind: Kind) -> tuple[Kind, ...]:
 
 
 def restricting_counters(kind: Kind) -> tuple[str, ...]:
-    """The counters that must be zero before a record of `kind` can be deleted."""
+    """The counters that must be zero before a record of `kind` can be deleted: of its RESTRICT
+    children, and of what refers to it."""
     return tuple(c.parent.counter for c in children_of(kind.name)
-                 if c.parent and c.parent.on_delete == RESTRICT and c.parent.counter)
+                 if c.parent and c.parent.on_delete == RESTRICT and c.parent.counter) + referring_counters(kind)
 
 
 def cascading_children(kind: Kind) -> tuple[Kind, ...]:

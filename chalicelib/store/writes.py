@@ -185,6 +185,7 @@ class UnitOfWork:
         if any(child.facet for child in children_of(kind.name)):
             record.setdefault(FACETS, {})  # its children's facets are set inside this map
         self._join(org, kind, record)
+        self._refer(org, kind, None, record)
         self._count(org, kind, record, +1)
         for guard in guards_of(kind, record):
             self._claim(org, kind, guard, record["id"])
@@ -200,6 +201,7 @@ class UnitOfWork:
             self._join(org, kind, new)
         else:
             self._change_in_place(org, kind, old, new)
+        self._refer(org, kind, old, new)
         before = {g.field: g for g in guards_of(kind, old)}
         after = {g.field: g for g in guards_of(kind, new)}
         for name in set(before) | set(after):
@@ -222,6 +224,7 @@ class UnitOfWork:
         self._going.add((org, kind.name, old["id"]))
         if not with_parent:
             self._leave(org, kind, {**old, "updated_at": deleted_at}, keep_summary=before_parent)
+        self._refer(org, kind, old, None)
         self._count(org, kind, old, -1)
         for guard in guards_of(kind, old):
             self._release(org, kind, guard)
@@ -292,6 +295,15 @@ class UnitOfWork:
             effects = self._parent_effects(org, kind, new)
             effects.summaries.setdefault(kind.name, []).append((event, new if now else old))
             effects.touch(new["updated_at"])
+
+    def _refer(self, org: str, kind: Kind, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+        """What the record refers to counts it: +1 for each id it starts referring to, -1 for
+        each it no longer does (a blind write of the referred record, which must be live)."""
+        for ref in kind.refs:
+            before, after = set(ref.of(old)), set(ref.of(new))
+            for ref_id, delta in [(i, -1) for i in sorted(before - after)] + [(i, +1) for i in sorted(after - before)]:
+                effects = self._effects.setdefault((org, ref.kind, ref_id), _Effects())
+                effects.counts[ref.counter] = effects.counts.get(ref.counter, 0) + delta
 
     def _count(self, org: str, kind: Kind, record: dict[str, Any], delta: int) -> None:
         """A counted kind's org-wide count moves with every create and delete."""

@@ -37,7 +37,9 @@ from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
 from chalicelib.faces.lgl import gifts as lgl_gifts
+from chalicelib.faces.lgl import catalogues as lgl_catalogues
 from chalicelib.faces.lgl import interactions as lgl_interactions
+from chalicelib.faces.lgl import keywords as lgl_keywords
 from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
 from chalicelib.faces.mpdx import params as mpdx_params
@@ -60,9 +62,15 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #                contact points of donor (LGL's own records), none of them preferred
 #   fund, campaign, appeal, event, gift-type, gift-category, payment-type, mailing-template
 #                a value of each catalogue (native POST, LGL lists them)
-CATALOGUES = catalogues.CATALOGUES.listed()
+#   category, group, membership-level
+#                a value of each catalogue LGL manages itself (the category has no keywords)
+#   keyword-category, keyword, assigned-keyword
+#                a category with two keywords, the second assigned to log-donor
+CATALOGUES = catalogues.CATALOGUES.natively_managed()
+LGL_MANAGED = [c for c in catalogues.CATALOGUES.listed() if c.lgl_managed]
 KINDS = ("donor", "log-donor", "contact-log", "note", "donation", "email-address", "phone-number", "street-address",
-         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES))
+         "web-address", *(c.item_type.replace("_", "-") for c in (*CATALOGUES, *LGL_MANAGED)), "keyword-category",
+         "keyword", "assigned-keyword")
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -287,7 +295,8 @@ lgl_resource("notes", "note", lgl_interactions.NoteBody, {"text": "Likes dogs"},
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:
     """A valid new value: its name, and the first value of what it must refer to."""
-    body: dict[str, Any] = {catalogue.name_field: name}
+    body: dict[str, Any] = {catalogue.name_field: name, **({"item_type": "Constituent"} if catalogue.key == "categories"
+                                                           else {})}
     for spec in catalogue.specs:
         if spec.type == REF and spec.required:
             body[spec.name] = catalogues.CATALOGUES[spec.ref].defaults[0]["id"]
@@ -306,6 +315,27 @@ for _catalogue in CATALOGUES:
                                             body=lambda r, c=_catalogue: {c.name_field: f"Changed {c.label.lower()}"}),
         ("DELETE", f"{_path}/{{id}}"): Route(ids={"id": _kind}),
     })
+
+for _catalogue in LGL_MANAGED:
+    _path, _kind = f"{L}/{_catalogue.key}", _catalogue.item_type.replace("_", "-")
+    _fields = fields_of(lgl_catalogues.body_model(_catalogue))
+    _LGL_ROUTES.update({
+        ("GET", _path): Route(params=(*catalogue_filters(_catalogue), "limit", "offset")),
+        ("POST", _path): Route(body=lambda r, c=_catalogue: catalogue_body(c, f"New {c.label.lower()}"), fields=_fields),
+        ("GET", f"{_path}/{{id}}"): Route(ids={"id": _kind}),
+        ("PATCH", f"{_path}/{{id}}"): Route(ids={"id": _kind}, fields=_fields,
+                                            body=lambda r, c=_catalogue: {c.name_field: f"Changed {c.label.lower()}"}),
+        ("DELETE", f"{_path}/{{id}}"): Route(ids={"id": _kind}),
+    })
+lgl_resource("keywords", "keyword", lgl_keywords.KEYWORD_BODY, {"name": "New keyword"}, {"short_code": "changed"},
+             parents={"categories": "keyword-category"})
+_LGL_ROUTES.update({
+    ("POST", f"{L}/constituents/{{id}}/keywords"): Route(ids={"id": "donor"}, body=lambda r: {"id": r["keyword"]},
+                                                         fields=("id",)),
+    ("DELETE", f"{L}/constituents/{{id}}/keywords/{{keyword_id}}"): Route(ids={"id": "log-donor",
+                                                                             "keyword_id": "assigned-keyword"}),
+    ("GET", f"{L}/constituents/{{id}}/categories"): Route(ids={"id": "log-donor"}, params=("limit", "offset")),
+})
 
 LGL = Face(
     name="lgl",
@@ -395,10 +425,15 @@ def seed(api: Api, org: Org, tag: str) -> Records:
             response = api.post(f"{L}/constituents/{bare['id']}/{collection}", org, _SEEDED[collection](tag, n))
             assert response.status_code == 200, response.body
         points[kind] = str(response.json["id"])
-    for catalogue in CATALOGUES:
+    for catalogue in (*CATALOGUES, *LGL_MANAGED):
         response = api.post(f"{L}/{catalogue.key}", org, catalogue_body(catalogue, f"{tag} {catalogue.label}"))
-        assert response.status_code == 201, response.body
-        points[catalogue.item_type.replace("_", "-")] = response.json["id"]
+        assert response.status_code in (200, 201), response.body
+        points[catalogue.item_type.replace("_", "-")] = str(response.json["id"])
+    tags = api.post(f"{L}/categories", org, {"item_type": "Constituent", "name": f"{tag} tags"}).json["id"]
+    keyword, assigned = (api.post(f"{L}/categories/{tags}/keywords", org, {"name": f"{tag} {n}"}).json["id"]
+                         for n in ("keyword", "assigned keyword"))
+    assert api.post(f"{L}/constituents/{donor['id']}/keywords", org, {"id": assigned}).status_code == 200
+    points.update({"keyword-category": str(tags), "keyword": str(keyword), "assigned-keyword": str(assigned)})
     return {"log-donor": donor["id"], "contact-log": log["id"], "note": str(note.json["id"]), "donation": gift["id"],
             "donor": bare["id"], **points}
 

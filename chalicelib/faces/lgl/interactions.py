@@ -172,14 +172,15 @@ TERMS = Terms({
     "text": lambda org, v: record_search.contains("t", v),
     "contact_report_type_id": _report_type_is,
     "constituent_id": lambda org, v: record_search.field_in("dn", Terms.ids("constituent_id", v)),
+    "const_keyword": Terms.const_keyword,
     "updated_from": lambda org, v: record_search.updated_from(moment("updated_from", v)),
     "updated_to": lambda org, v: record_search.updated_to(moment("updated_to", v, end_of_day=True)),
-}, later=("const_keyword",))
+})
 SORTS = {"date": _newest, "name": record_search.by_field("n"), "constituent_id": record_search.by_field("dn", number=True)}
 
 
 @routes.route(PREFIX + "/contact_reports/search", "GET", auth.READ,
-              params=search_params((*TERMS.builders, *TERMS.later), tuple(SORTS)), response="ContactReportList",
+              params=search_params(tuple(TERMS.builders), tuple(SORTS)), response="ContactReportList",
               aliases=_json(PREFIX + "/contact_reports/search"))
 def search_contact_reports(call: Call) -> Response:
     """Active contact reports matching every search term (no term: all of them), newest first

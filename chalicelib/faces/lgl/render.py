@@ -90,18 +90,21 @@ def constituent(org: str, donor: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# The nested arrays of a whole constituent, by name: the contact points' renderers; the
-# others hold records this part of the face does not keep yet (always empty).
-def whole_constituent(org: str, donor: dict[str, Any], contacts: dict[str, list[dict[str, Any]]],
-                      expand: set[str] | None = None) -> dict[str, Any]:
-    """The constituent with its nested arrays: all of them, or those of `expand`."""
+def whole_constituent(org: str, donor: dict[str, Any], details: dict[str, list[dict[str, Any]]],
+                      expand: set[str] | None,
+                      others: dict[str, Callable[[str, dict[str, list[dict[str, Any]]]], list[dict[str, Any]]]]
+                      ) -> dict[str, Any]:
+    """The constituent with its nested arrays (all of them, or those of `expand`): its contact
+    points, and what `others` render of its other details (an array no section keeps: [])."""
     out = constituent(org, donor)
     for name in EXPANDS:
         if expand is not None and name not in expand:
             continue
         point = NESTED.get(name)
-        out[name] = [] if point is None else [contact(org, point, r, nested=True)
-                                              for r in contacts.get(point.kind.name, [])]
+        if point is not None:
+            out[name] = [contact(org, point, r, nested=True) for r in details.get(point.kind.name, [])]
+        else:
+            out[name] = others[name](org, details) if name in others else []
     return out
 
 

@@ -48,6 +48,7 @@ class Resource:
     fields: Callable[[str, Record], Record] = lambda org, sent: sent  # LGL's fields -> the domain's
     names: dict[str, str] = field(default_factory=dict)  # the domain's field -> LGL's (in errors)
     listing: Callable[[str], list[Record]] | None = None  # every record of the organisation, in order
+    extra_params: dict[str, tuple[Param, ...]] = field(default_factory=dict)  # method -> more query params
 
     @property
     def label(self) -> str:
@@ -126,7 +127,7 @@ def declare(resource: Resource) -> None:
         (update_one, f"update_{resource.item_type}", item, "PATCH", dict(
             path_params=(ID,), body=resource.body, response=resource.model, response_headers=(IGNORED_HEADER,))),
         (delete_one, f"delete_{resource.item_type}", item, "DELETE", dict(
-            path_params=(ID,), response="Result", status=200)),
+            path_params=(ID,), params=resource.extra_params.get("DELETE", ()), response="Result", status=200)),
     ]
     for view, name, path, method, options in declared:
         view.__name__ = name

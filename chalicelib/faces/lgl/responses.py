@@ -250,21 +250,28 @@ class TeamMemberList(Listing):
 
 
 def _catalogue_models() -> None:
-    """The list model of each catalogue LGL lists (faces/lgl/catalogues.py), from its fields."""
+    """The models of each catalogue LGL lists or manages (faces/lgl/catalogues.py), from its fields."""
     from pydantic import create_model
 
     from ...domain import catalogues
     from ...domain.fields import REF
     from ..spec_models import response_model, response_type
-    from .catalogues import ref_name
+    from .catalogues import STAMPED, ref_name
 
-    for catalogue in catalogues.CATALOGUES.listed():
+    shown = [c for c in catalogues.CATALOGUES.catalogues.values() if c.listed or c.lgl_managed]
+    for catalogue in sorted(shown, key=lambda c: c.key != "keywords"):  # categories hold keywords
         fields: dict[str, object] = {"id": int}
         for spec in catalogue.specs:
             fields[spec.name] = response_type(spec)
             if spec.type == REF:
                 fields[ref_name(spec.name)] = str | None
+        if catalogue.key == "categories":
+            fields["keywords"] = list[globals()["KeywordFields"]]
+        if catalogue.key in STAMPED:
+            fields.update(created_at=Stamp | None, updated_at=Stamp | None)
         item = response_model(f"{catalogue.model}Fields", Model, fields)
+        globals()[f"{catalogue.model}Fields"] = item
+        globals()[catalogue.model] = create_model(catalogue.model, __base__=item, api_version=(Version, ...))
         globals()[f"{catalogue.model}List"] = create_model(f"{catalogue.model}List", __base__=Listing,
                                                            items=(list[item], ...))
 

@@ -13,7 +13,7 @@ import base64
 import binascii
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
 from chalice import Response
@@ -162,10 +162,26 @@ _NESTED = {"email_addresses": EMAILS, "phone_numbers": PHONES, "street_addresses
 _CONSTITUENT_NAMES = {"external_id": "external_constituent_id", **{p.kind.name: n for n, p in _NESTED.items()}}
 
 
-def _constituent_fields(org: str, sent: dict[str, Any]) -> tuple[dict[str, Any], donors.ContactChanges]:
-    """The body as the donor's own fields and its nested contact points."""
+@dataclass(frozen=True)
+class NestedArray:
+    """A constituent's nested array of records other than contact points (`categories`...),
+    kept by a section of the face: `plan` makes the donor's change of what was sent (the
+    items, and whether `remove_previous_<name>` was set); `render` shows the donor's."""
+    plan: Callable[[list[dict[str, Any]], bool], donors.Nested]
+    render: Callable[[str, dict[str, list[dict[str, Any]]]], list[dict[str, Any]]]
+
+
+# Registered by the sections that keep them (keywords.py: `categories`...), by array name.
+NESTED_ARRAYS: dict[str, NestedArray] = {}
+
+
+def _constituent_fields(org: str, sent: dict[str, Any]) -> tuple[dict[str, Any], donors.ContactChanges,
+                                                                   list[donors.Nested]]:
+    """The body as the donor's own fields, its nested contact points and its other nested records."""
+    nested = [NESTED_ARRAYS[name].plan(sent.get(name) or [], bool(sent.get(f"remove_previous_{name}")))
+              for name in NESTED_ARRAYS if name in sent or sent.get(f"remove_previous_{name}")]
     own = {_OWN_RENAMES.get(k, k): v for k, v in sent.items()
-           if k not in _NESTED and not k.startswith("remove_previous_")}
+           if k not in _NESTED and k not in NESTED_ARRAYS and not k.startswith("remove_previous_")}
     for table, id_field, name_field in (("constituent_contact_types", "constituent_contact_type_id",
                                          "constituent_contact_type_name"),
                                         ("marital_statuses", "marital_status_id", "marital_status_name")):
@@ -178,11 +194,18 @@ def _constituent_fields(org: str, sent: dict[str, Any]) -> tuple[dict[str, Any],
     contacts = {point: ([_point_fields(point, r) for r in sent.get(name) or []],
                         bool(sent.get(f"remove_previous_{name}")))
                 for name, point in _NESTED.items() if name in sent or sent.get(f"remove_previous_{name}")}
-    return own, contacts
+    return own, contacts, nested
 
 
-def _whole(call: Call, donor: dict[str, Any], contacts: donors.Contacts) -> dict[str, Any]:
-    return render.one(render.whole_constituent(call.org, donor, contacts))
+def _whole(call: Call, donor: dict[str, Any], details: donors.Details) -> dict[str, Any]:
+    return render.one(whole_constituent(call.org, donor, details))
+
+
+def whole_constituent(org: str, donor: dict[str, Any], details: donors.Details,
+                      expand: set[str] | None = None) -> dict[str, Any]:
+    """The constituent with its nested arrays: all of them, or those of `expand`."""
+    return render.whole_constituent(org, donor, details, expand,
+                                    {name: nested.render for name, nested in NESTED_ARRAYS.items()})
 
 
 @routes.route(PREFIX + "/constituents", "GET", auth.READ, params=WINDOW, response="ConstituentList",
@@ -214,7 +237,7 @@ def search_constituents(call: Call) -> Response:
     expand = params.expand(call.request, EXPANDS)
     found = donor_search.search(call.org, filters, order=SORTS[key], descending=descending, offset=window.offset,
                                 limit=window.limit, changed_since=since, contacts=bool(expand))
-    items = [render.whole_constituent(call.org, d, found.contacts.get(d["id"], {}), expand) if expand
+    items = [whole_constituent(call.org, d, found.contacts.get(d["id"], {}), expand) if expand
              else render.constituent(call.org, d) for d in found.donors]
     return page(call, items, found.total, window, "constituent")
 
@@ -228,8 +251,8 @@ def create_constituent(call: Call) -> Response:
     unless another is marked `is_preferred`; the same value twice is kept once."""
     sent = body_of(call, schemas.ConstituentBody)
     with lgl_terms(names=_CONSTITUENT_NAMES):
-        own, contacts = _constituent_fields(call.org, sent)
-        created = donors.create(call.org, own, contacts=contacts)
+        own, contacts, nested = _constituent_fields(call.org, sent)
+        created = donors.create(call.org, own, contacts=contacts, nested=nested)
     return answer(call, _whole(call, created.record, created.children))
 
 
@@ -237,8 +260,8 @@ def create_constituent(call: Call) -> Response:
 def get_constituent(call: Call, id: str) -> Response:
     """One constituent with every nested array (one read)."""
     with lgl_terms(id):
-        donor, contacts = donors.with_contacts(call.org, item_id(id))
-    return answer(call, _whole(call, donor, contacts))
+        donor, details = donors.with_details(call.org, item_id(id))
+    return answer(call, _whole(call, donor, details))
 
 
 @routes.route(PREFIX + "/constituents/{id}", "PATCH", auth.WRITE, path_params=(ID,), body=schemas.ConstituentBody,
@@ -249,8 +272,8 @@ def update_constituent(call: Call, id: str) -> Response:
     constituent = item_id(id)
     sent = body_of(call, schemas.ConstituentBody)
     with lgl_terms(id, names=_CONSTITUENT_NAMES):
-        own, contacts = _constituent_fields(call.org, sent)
-        donor, now = donors.update_whole(call.org, constituent, own, contacts=contacts)
+        own, contacts, nested = _constituent_fields(call.org, sent)
+        donor, now = donors.update_whole(call.org, constituent, own, contacts=contacts, nested=nested)
     return answer(call, _whole(call, donor, now))
 
 

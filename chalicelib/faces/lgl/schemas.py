@@ -86,6 +86,22 @@ class WebAddressBody(Body):
     is_preferred: bool | None = None
 
 
+class KeywordRefBody(Body):
+    id: Id | None = None
+    name: Text | None = None
+    short_code: Text | None = None
+
+
+class CategoryKeywordsBody(Body):
+    """A category of the constituent's keywords: the category by id, name or key; its keywords
+    by id or name (or short code); `remove_previous_keywords` (on update): only these stay."""
+    id: Id | None = None
+    name: Text | None = None
+    key: Text | None = None
+    remove_previous_keywords: bool | None = None
+    keywords: list[KeywordRefBody] | None = None
+
+
 class ConstituentBody(Body):
     external_constituent_id: ExternalId | None = None
     is_org: bool | None = None
@@ -125,12 +141,13 @@ class ConstituentBody(Body):
     remove_previous_phone_numbers: bool | None = None
     remove_previous_street_addresses: bool | None = None
     remove_previous_web_addresses: bool | None = None
+    categories: list[CategoryKeywordsBody] | None = None
 
 
 NESTED = ("email_addresses", "phone_numbers", "street_addresses", "web_addresses")
 # Documented nested arrays of records this part of the face does not keep yet: accepted and
 # named as ignored, like any field LGL would ignore.
-NOT_KEPT_YET = ("class_affiliations", "relationships", "categories", "groups", "memberships", "custom_attrs",
+NOT_KEPT_YET = ("class_affiliations", "relationships", "groups", "memberships", "custom_attrs",
                 "remove_previous_class_affiliations", "remove_previous_relationships", "remove_previous_groups")
 
 

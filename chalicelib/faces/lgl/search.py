@@ -78,6 +78,12 @@ class Terms:
         return out
 
     @staticmethod
+    def const_keyword(org: str, value: str) -> Any:
+        """Records of constituents with one of these keywords (`const_keyword=1,2`)."""
+        donors = donor_search.with_keywords(org, Terms.ids("const_keyword", value))
+        return record_search.field_in("dn", donors)
+
+    @staticmethod
     def texts(value: str) -> list[str]:
         return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -143,9 +149,10 @@ CONSTITUENT_TERMS = Terms({
     "country": _plain(donor_search.country_contains),
     "external_id": _plain(donor_search.external_id_is),
     "constituent_type": _constituent_type,
+    "keyword": lambda org, value: donor_search.has_keyword(Terms.ids("keyword", value)),
     "updated_from": lambda org, value: donor_search.changed_from(moment("updated_from", value)),
     "updated_to": lambda org, value: donor_search.changed_to(moment("updated_to", value, end_of_day=True)),
-}, later=("keyword", "groups", "membership_status", "membership_level", "membership_end_date_from",
+}, later=("groups", "membership_status", "membership_level", "membership_end_date_from",
           "membership_end_date_to", "class", "custom_attr", "custom_attr_from", "custom_attr_to", "custom_attr_int"))
 SORTS = {"name": "name", "external_id": "external_id", "lgl_id": "id", "date_created": "created",
          "date_updated": "updated"}

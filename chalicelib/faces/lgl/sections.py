@@ -1,8 +1,10 @@
 """Every section of the LGL face beyond routes.py's (each registers its routes on the face's
 blueprint when imported): app.py imports this module once."""
-from ...domain import catalogues, gift_catalogues  # noqa: F401  (gift_catalogues: declares them)
+from ...domain import catalogues, constituent_catalogues, gift_catalogues  # noqa: F401  (declare them)
 from . import catalogues as listed
-from . import gifts, interactions  # noqa: F401
+from . import gifts, interactions, keywords  # noqa: F401
 
 for _catalogue in catalogues.CATALOGUES.listed():
     listed.declare(_catalogue)
+    if _catalogue.lgl_managed:
+        listed.declare_managed(_catalogue)

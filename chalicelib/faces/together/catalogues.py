@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain import catalogues, gift_catalogues  # noqa: F401  (declares them)
+from ...domain import catalogues, constituent_catalogues, gift_catalogues  # noqa: F401  (declare them)
 from ...domain.catalogues import Catalogue
 from ...domain.fields import REF
 from .. import spec_models
@@ -34,7 +34,7 @@ def body_model(catalogue: Catalogue) -> type[schemas.Body]:
     return built
 
 
-for _catalogue in catalogues.CATALOGUES.listed():
+for _catalogue in catalogues.CATALOGUES.natively_managed():
     _body = body_model(_catalogue)
     declare(Resource(f"/{_catalogue.key}", _catalogue.label, catalogues.Service(_catalogue), _body, _body,
                      render(_catalogue), _catalogue.model, "", variable="id"), None, None)

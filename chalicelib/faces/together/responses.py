@@ -181,7 +181,7 @@ def _catalogue_models() -> None:
     from ...domain.fields import REF
     from ..spec_models import response_model, response_type
 
-    for catalogue in catalogues.CATALOGUES.listed():
+    for catalogue in catalogues.CATALOGUES.natively_managed():
         fields: dict[str, Any] = {"id": Id}
         for spec in catalogue.specs:
             fields[spec.name] = Id | None if spec.type == REF else response_type(spec)
