@@ -10,7 +10,7 @@ from ... import auth
 from ...domain import catalogues, donors, keywords
 from ...domain.constituent_catalogues import CATEGORIES, KEYWORDS
 from ...domain.keywords import KEYWORD_ASSIGNMENT
-from ...errors import ValidationFailed
+from ...errors import NotFound, ValidationFailed
 from ..http import Call, Param
 from . import params, render, schemas
 from .catalogues import EXTRAS, body_model, shown, value
@@ -83,8 +83,10 @@ def assign_keyword(call: Call, id: str) -> Response:
               path_params=(CONSTITUENT_ID, Param("keyword_id", {"type": "string", "pattern": r"^[0-9]+(\.json)?$"},
                                                  "The keyword's id")))
 def remove_keyword(call: Call, id: str, keyword_id: str) -> Response:
-    """Take a keyword off a constituent (one it does not have: success too)."""
+    """Take a keyword off a constituent (one it does not have: success too; no such keyword: 404)."""
     constituent, value_id = item_id(id), item_id(keyword_id)
+    if catalogues.named(call.org, KEYWORDS, value_id) is None:
+        raise NotFound(f"Item with id '{value_id}' not found")
     with lgl_terms(id):
         keywords.unassign(call.org, constituent, value_id)
     return answer(call, render.success())
