@@ -9,44 +9,16 @@ tests share one, built once and only read)."""
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from chalicelib.domain import lifecycle, lookups, organisations
-from tests.conftest import Api, Org, assert_problem, clean_account, make_org
+from tests.conftest import Api, Org, assert_problem, make_org
 from tests.contract.conftest import table_state
 from tests.lgl.conftest import L, constituent, fields_named, lgl_error
 from tests.lgl.test_route_coverage import REFERENCE
-
-_ORGS = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def world() -> Iterator[Api]:
-    from chalice.test import Client
-
-    from app import app
-
-    with clean_account(), Client(app) as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def api(world) -> Api:
-    """The module's client (one moto world for the module, not one per test)."""
-    return world
-
-
-@pytest.fixture
-def acme(world) -> Org:
-    """An organisation of this test's own in the module's world."""
-    return make_org(f"gifts-{next(_ORGS)}")
-
-
-@pytest.fixture
-def other(world) -> Org:
-    return make_org(f"gifts-other-{next(_ORGS)}")
+from tests.lgl.worlds import acme, api, other, world  # noqa: F401  (one world for the module)
 
 
 def catalogue_value(api: Api, org: Org, key: str, **fields: Any) -> int:
