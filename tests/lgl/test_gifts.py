@@ -210,6 +210,48 @@ def test_a_category_of_another_gift_type_is_422(api, acme):
     assert fields_named(body) == ["gift_category_id"]
 
 
+def test_a_catalogue_value_deleted_or_renamed_keeps_what_names_it(api, acme, named):
+    joe = constituent(api, acme)
+    made = gift(api, acme, joe["id"], fund_name="General", payment_type_name="Cash")
+    assert api.patch(f"{L}/funds/{named['fund']}", acme, {"name": "General Fund"}).status_code == 200
+    assert api.get(f"{L}/gifts/{made['id']}", acme).json["fund_name"] == "General Fund"
+    assert api.delete(f"{L}/funds/{named['fund']}", acme).status_code == 204
+    assert api.delete(f"{L}/payment_types/1507", acme).status_code == 204  # a default
+    assert named["fund"] not in [f["id"] for f in api.get(f"{L}/funds", acme).json["items"]]
+    shown = api.get(f"{L}/gifts/{made['id']}", acme).json
+    assert (shown["fund_id"], shown["fund_name"], shown["payment_type_id"], shown["payment_type_name"]) == (
+        named["fund"], "General Fund", 1507, "Cash")
+    assert api.patch(f"{L}/gifts/{made['id']}", acme, {"note": "Still General"}).json["fund_id"] == named["fund"]
+    assert api.get(f"/api/v1/donations/{made['id']}", acme).json["fund"] == "General Fund"
+    before = table_state()
+    assert fields_named(lgl_error(api.post(f"{L}/constituents/{joe['id']}/gifts", acme,
+                                           {"received_amount": "5", "fund_name": "General Fund"}), 422)) == [
+        "fund_name"]
+    assert fields_named(lgl_error(api.post(f"{L}/constituents/{joe['id']}/gifts", acme,
+                                           {"received_amount": "5", "payment_type_id": 1507}), 422)) == [
+        "payment_type_id"]
+    assert table_state() == before
+
+
+def test_an_acknowledgment_template_a_parent_gift_and_a_check_number_are_checked(api, acme):
+    joe = constituent(api, acme)
+    acked = gift(api, acme, joe["id"], ack_template_name="donation ACKNOWLEDGMENT")
+    assert acked["ack_template_name"] == "Donation Acknowledgment"
+    assert gift(api, acme, joe["id"], ack_template_name="do_not_ack")["ack_template_name"] == "do_not_ack"
+    child = gift(api, acme, joe["id"], parent_gift_id=acked["id"], parent_external_id="pledge001")
+    assert (child["parent_gift_id"], child["parent_external_id"]) == (acked["id"], "pledge001")
+    cheque = gift(api, acme, joe["id"], payment_type_name="Check", check_number="1001")
+    assert cheque["check_number"] == "1001"
+    before = table_state()
+    for body, field in (({"ack_template_name": "Thank You Letter"}, "ack_template_name"),
+                        ({"parent_gift_id": 999999}, "parent_gift_id"),
+                        ({"check_number": "1002", "payment_type_name": "Cash"}, "check_number")):
+        response = lgl_error(api.post(f"{L}/constituents/{joe['id']}/gifts", acme,
+                                      {"received_amount": "5", **body}), 422)
+        assert fields_named(response) == [field], body
+    assert table_state() == before
+
+
 # ---- money, exact through every face -----------------------------------------------------------
 
 def test_money_sent_to_lgl_reads_exact_on_the_native_face(api, acme):
