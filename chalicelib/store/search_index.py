@@ -80,7 +80,9 @@ class SearchIndex:
         with self._lock:
             warm = self._warm.get(key)
         if warm is not None and time.monotonic() - warm.read_at < FULL_READ_SECONDS:
-            since = _earlier(warm.newest, OVERLAP_SECONDS)
+            # A kind that had no rows has no newest stamp: read it whole (DynamoDB refuses an
+            # empty string as a key's value, so `>= ""` would be a ValidationException).
+            since = _earlier(warm.newest, OVERLAP_SECONDS) if warm.newest else None
             changed, live = self._read(org, kind, since)
             rows = dict(warm.rows)
             for row in changed:
