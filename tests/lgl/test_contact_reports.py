@@ -415,7 +415,7 @@ def test_each_sort_and_its_reverse(api, town, sort, expected):
 
 
 @pytest.mark.parametrize("query, named, description", [
-    ("q[]=const_keyword=1", "const_keyword", "Search term const_keyword is not supported yet"),
+    ("q[]=const_keyword=x", "const_keyword", None),
     ("q[]=badterm=1", "badterm", "Unknown query parameter: badterm"),
     ("q[]=constituent_id=bob", "constituent_id", None),
     ("q[]=contact_report_type_id=1,x", "contact_report_type_id", None),
@@ -429,3 +429,12 @@ def test_a_bad_term_or_sort_is_400_naming_it(api, town, query, named, descriptio
     assert body["error"] == "Parameter Error" and fields_named(body) == [named]
     if description:
         assert body["description"].startswith(description)
+
+
+def test_const_keyword_finds_the_reports_of_constituents_with_the_keyword(api, town):
+    org = town["org"]
+    category = api.post(f"{L}/categories", org, {"item_type": "Constituent", "name": "Board"}).json["id"]
+    keyword = api.post(f"{L}/categories/{category}/keywords", org, {"name": "Trustee"}).json["id"]
+    assert api.post(f"{L}/constituents/{town['amy']}/keywords", org, {"id": keyword}).status_code == 200
+    assert found(api, town, f"q[]=const_keyword={keyword}") == ["r2", "r1", "r5"]  # Amy's, newest first
+    assert found(api, town, f"q[]=const_keyword={keyword + 100}") == []

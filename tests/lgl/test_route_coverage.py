@@ -1,6 +1,6 @@
 """Every endpoint of LGL's own reference that this face serves, derived from the reference
-itself (`../shared/reference/lgl-endpoints.json`, beside the repository: one record per
-endpoint of the doc, 117 of them), so that none is forgotten and none drifts from the doc's
+itself (`docs/reference/lgl-endpoints.json`, the team's digest of LGL's doc kept in the
+repository so a clean checkout tests against it: one record per endpoint, 117 of them), so that none is forgotten and none drifts from the doc's
 method and path. Each is served for its method at its path and at its `.json` form, and
 answers a real request (records made for it; a READ key for GETs) with LGL's body and a
 status that is neither 404 nor 405.
@@ -26,7 +26,7 @@ import pytest
 from tests.conftest import Api, Org, clean_account, make_org
 from tests.lgl.conftest import L, constituent
 
-REFERENCE_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "lgl-endpoints.json"
+REFERENCE_PATH = Path(__file__).resolve().parents[2] / "docs" / "reference" / "lgl-endpoints.json"
 REFERENCE: list[dict[str, Any]] = json.loads(REFERENCE_PATH.read_text())
 
 SERVED = (
@@ -37,13 +37,14 @@ SERVED = (
     "Gifts Management", "Contact Reports Management", "Gift Type Management", "Gift Category Management",
     "Payment Types Management", "Funds Management", "Campaigns Management", "Appeals Management",
     "Events Management", "Mailing Templates Management",
+    # part 3
+    "Category Management", "Keyword Management", "Class Affiliation Types Management", "RelationshipType Management",
+    "Custom Attributes Management", "Groups Management", "Membership Levels Management",
 )
 BEING_BUILT = ("AppealRequests Management", "Invitations Management", "Volunteer Time Management")
 LATER = (
-    "Category Management", "Keyword Management", "Class Affiliation Types Management",
-    "Class Affiliations Management", "ConstituentRelationship Management", "RelationshipType Management",
-    "Custom Attributes Management", "Groups Management", "Group Memberships Management",
-    "Membership Levels Management", "Membership Management",
+    "Class Affiliations Management", "ConstituentRelationship Management", "Group Memberships Management",
+    "Membership Management",
 )
 # The doc's names of a parent's id; the app's is `{id}` at every level.
 PARENT_VARIABLES = ("{constituent_id}", "{appeal_id}", "{event_id}", "{category_id}")
@@ -51,6 +52,8 @@ FORMS = ("path", ".json")
 
 
 def app_path(doc_path: str) -> str:
+    if doc_path.endswith("/constituents/{constituent_id}/keywords/{id}"):  # its own variable below the constituent's
+        doc_path = doc_path.removesuffix("{id}") + "{keyword_id}"
     for variable in PARENT_VARIABLES:
         doc_path = doc_path.replace(variable, "{id}")
     return doc_path
@@ -81,7 +84,7 @@ def test_every_section_of_the_reference_is_in_exactly_one_list():
     assert len(REFERENCE) == 117 and len(set(sections)) == 31
     listed = [*SERVED, *BEING_BUILT, *LATER]
     assert sorted(listed) == sorted(set(sections)), set(listed) ^ set(sections)
-    assert len(endpoints(SERVED)) == 50 and len(endpoints(BEING_BUILT)) == 21
+    assert len(endpoints(SERVED)) == 76 and len(endpoints(BEING_BUILT)) == 21
 
 
 # ---- records for real requests --------------------------------------------------------------------
@@ -137,7 +140,26 @@ CHANGE: dict[str, dict[str, Any]] = {
     "invitations": {"notes": "Changed"},
     "volunteer_times": {"hours": "3"},
 }
-CATALOGUES = {"appeals": _catalogue("appeals"), "events": _catalogue("events")}
+def _lgl_catalogue(key: str, **fields: Any) -> Callable[[Api, Org], int]:
+    """A value of a catalogue LGL manages itself (its POST answers 200)."""
+    def make(api: Api, org: Org) -> int:
+        made = api.post(f"{L}/{key}", org, {"name": f"{key} {next(_SEQUENCE)}", **fields})
+        assert made.status_code == 200, made.body
+        return int(made.json["id"])
+    return make
+
+
+CATALOGUES = {"appeals": _catalogue("appeals"), "events": _catalogue("events"),
+              "categories": _lgl_catalogue("categories", item_type="Constituent"),
+              "groups": _lgl_catalogue("groups"), "membership_levels": _lgl_catalogue("membership_levels")}
+CREATE.update({
+    "categories": lambda r: {"item_type": "Constituent", "name": f"Category {next(_SEQUENCE)}"},
+    "groups": lambda r: {"name": f"Group {next(_SEQUENCE)}"},
+    "membership_levels": lambda r: {"name": f"Level {next(_SEQUENCE)}"},
+    "keywords": lambda r: {"name": f"Keyword {next(_SEQUENCE)}"},
+})
+CHANGE.update({"categories": {"ordinal": 3}, "groups": {"ordinal": "10"}, "membership_levels": {"name": "Gold"},
+               "keywords": {"short_code": "changed"}})
 TYPE = "phone_number_types"  # what `/types/{type}` names
 
 
@@ -157,6 +179,10 @@ class Records:
             return constituent(self.api, self.org, **CREATE["constituents"](self))["id"]
         if collection in CATALOGUES:
             return CATALOGUES[collection](self.api, self.org)
+        if collection == "keywords":
+            made = self.api.post(f"{L}/categories/{self['categories']}/keywords", self.org, CREATE["keywords"](self))
+            assert made.status_code == 200, made.body
+            return made.json["id"]
         made = self.api.post(f"{L}/constituents/{self['constituents']}/{collection}", self.org,
                              CREATE[collection](self))
         assert made.status_code == 200, (collection, made.status_code, made.body)
@@ -175,6 +201,8 @@ def request_for(endpoint: dict[str, Any], records: Records) -> tuple[str, dict[s
         else:
             filled.append(part)
     path, collection = "/".join(filled), parts[-1] if not parts[-1].startswith("{") else parts[-2]
+    if endpoint["method"] == "POST" and path.endswith(f"/constituents/{records['constituents']}/keywords"):
+        return path, {"id": records["keywords"]}  # assigning a keyword names it
     if endpoint["method"] == "POST":
         return path, CREATE[collection](records)
     if endpoint["method"] == "PATCH":

@@ -122,9 +122,11 @@ def _create(notes: bool):
 
 
 def _every(notes: bool):
-    def listing(org: str) -> list[Entry]:
-        return contact_logs.find(org, [contact_logs.notes_filter(notes)], order=_newest,
-                                    descending=True, limit=10**9).records
+    """A page of the organisation's notes (or contact reports), newest first, and how many."""
+    def listing(org: str, offset: int, limit: int) -> tuple[int, list[Entry]]:
+        found = contact_logs.find(org, [contact_logs.notes_filter(notes)], order=_newest, descending=True,
+                                  offset=offset, limit=limit)
+        return found.total, found.records
     return listing
 
 

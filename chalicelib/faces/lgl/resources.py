@@ -47,7 +47,8 @@ class Resource:
     parents: tuple[ParentPath, ...]
     fields: Callable[[str, Record], Record] = lambda org, sent: sent  # LGL's fields -> the domain's
     names: dict[str, str] = field(default_factory=dict)  # the domain's field -> LGL's (in errors)
-    listing: Callable[[str], list[Record]] | None = None  # every record of the organisation, in order
+    # Every record of the organisation, a page of them: (org, offset, limit) -> (total, the page).
+    listing: Callable[[str, int, int], tuple[int, list[Record]]] | None = None
     extra_params: dict[str, tuple[Param, ...]] = field(default_factory=dict)  # method -> more query params
 
     @property
@@ -94,8 +95,8 @@ def declare(resource: Resource) -> None:
 
         def list_all(call: Call) -> Response:
             window = params.window(call.request)
-            found = resource.listing(call.org)
-            return rendered(call, sliced(found, window), len(found), window)
+            total, found = resource.listing(call.org, window.offset, window.limit)
+            return rendered(call, found, total, window)
 
         list_all.__doc__ = f"Every {label} of the organisation, a page at a time (exact `total_items`)."
         declared.append((list_all, f"list_{resource.collection}", collection, "GET", dict(
