@@ -1,6 +1,7 @@
 """moto's Query on a table of ~50,000 items: paged as DynamoDB pages an index, and fast enough.
 
-Only bench.search installs this (`install()`), for its organisation of 10,000 constituents.
+Only bench.search and bench.history install this (`install()`), for their organisations of
+10,000 constituents and of 70,000 gifts and contact reports.
 What moto 5.2 does, and what changes:
 
 1. **An index's pages.** moto cuts a Query's page at 1 MB of the *table's* items, also on an
@@ -24,19 +25,35 @@ What moto 5.2 does, and what changes:
    `json.dumps` of the same result, which is what that walk ends in (the same body but for
    the order of the top-level keys; results with binary values are left to moto).
 
+5. **A Query's candidates.** A Query walks `Table.all_items()`, which sorts the whole table,
+   and then sorts what it kept by the index's (or the table's) keys, which order every item
+   completely; here the first sort is skipped inside a Query (the second gives the order).
+   It sizes each item twice against the 1 MB page (here once), and deep-copies the page's
+   items before projecting them into new items or writing them into the response, neither of
+   which changes them; here they are not copied.
+
+6. **Building an item.** An item's attributes are a `LimitedSizeDict`, which sums the sizes of
+   every attribute already set each time one is set (quadratic in the attributes, for every
+   item written, copied or projected); here `Item.__init__` sets them all and then checks the
+   whole item's size once: the same item, and the same `ItemSizeTooLarge` for one too large
+   (sizes only grow as attributes are added, so the last sum is the one that can exceed).
+
 Items, their order and their projections stay moto's own; only 1 changes what a call returns
 (where a page ends), to what DynamoDB returns. The bench's figures (calls, items, bytes,
 Python time outside moto) do not depend on how fast moto answers.
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
 from typing import Any
 
 from moto import settings
-from moto.dynamodb.models.dynamo_type import DynamoType, Item, serializer
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict, serializer
+from moto.dynamodb.models import table as table_module
 from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
 from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.responses import DynamoResult
@@ -45,7 +62,7 @@ _INSTALLED = "_bench_at_scale"
 INDEX_ENTRY_OVERHEAD = 100  # bytes DynamoDB adds to each index entry's size
 _reading = threading.local()  # the attribute names of the index a Query in this thread reads
 
-_original = {"query": Table.query, "size": Item.size, "project": Item.project,
+_original = {"query": Table.query, "size": Item.size, "project": Item.project, "item_init": Item.__init__,
              "eq": DynamoType.__eq__, "ne": DynamoType.__ne__, "lt": DynamoType.__lt__, "value_size": DynamoType.size, "execute": DynamoResult.execute_result}
 _PLAIN = ("S", "B")
 
@@ -71,18 +88,42 @@ def _entry_names(table: Table, index_name: str | None) -> set[str] | None:
 def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
     index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
     _reading.names = _entry_names(self, index_name)
+    _reading.querying, _reading.sizes = True, {}
     try:
         return _original["query"](self, *args, **kwargs)
     finally:
-        _reading.names = None
+        _reading.names, _reading.querying, _reading.sizes = None, False, None
 
 
 def _size(self: Item) -> int:
+    sizes = getattr(_reading, "sizes", None)
+    if sizes is None:
+        return _entry_size(self)
+    if id(self) not in sizes:  # 5: once per item and Query (nothing changes it meanwhile)
+        sizes[id(self)] = (self, _entry_size(self))  # the item held: its id is not reused
+    return sizes[id(self)][1]
+
+
+def _entry_size(self: Item) -> int:
     names = getattr(_reading, "names", None)
     if names is None:
         return _original["size"](self)
     return INDEX_ENTRY_OVERHEAD + sum(bytesize(key) + value.size() for key, value in self.attrs.items()
                                       if key in names)
+
+
+class _CopyOutsideQueries:
+    """The `copy` module as moto's table module sees it, except that inside a Query (5) a
+    deep copy of the page's items is the items themselves."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if getattr(_reading, "querying", False) and isinstance(value, list):
+            return list(value)
+        return copy.deepcopy(value, memo)
 
 
 # ---- 2. sorting --------------------------------------------------------------------------------
@@ -100,6 +141,8 @@ def _all_items(self: Table) -> list[Any]:
             items.extend(hash_set.values())
         else:
             items.append(hash_set)
+    if getattr(_reading, "querying", False):  # 5: the Query sorts what it keeps
+        return items
     return sorted(items, key=lambda x: (_cast(x.hash_key), _cast(x.range_key)) if x.range_key
                   else _cast(x.hash_key))
 
@@ -163,10 +206,29 @@ def _execute_result(self: DynamoResult, context: Any) -> tuple[int, dict[str, st
     return 200, {"Content-Type": f"application/x-amz-json-{version}"}, body
 
 
+# ---- 6. building an item ---------------------------------------------------------------------
+
+ITEM_SIZE_LIMIT = 405000  # what LimitedSizeDict allows (moto's own figure)
+
+
+def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    size = 0
+    for key, value in attrs.items():
+        typed = DynamoType(value)
+        dict.__setitem__(self.attrs, key, typed)
+        size += bytesize(key) + typed.size()
+    if size > ITEM_SIZE_LIMIT:
+        raise ItemSizeTooLarge
+
+
 def install() -> None:
     if getattr(Table, _INSTALLED, False):
         return
     Table.query = _query  # type: ignore[method-assign]
+    table_module.copy = _CopyOutsideQueries()  # type: ignore[assignment]
     Item.size = _size  # type: ignore[method-assign]
     Table.all_items = _all_items  # type: ignore[method-assign]
     Table.sorted_items = _sorted_items  # type: ignore[method-assign]
@@ -175,5 +237,6 @@ def install() -> None:
     DynamoType.__lt__ = _lt  # type: ignore[method-assign]
     DynamoType.size = _value_size  # type: ignore[method-assign]
     Item.project = _project  # type: ignore[method-assign]
+    Item.__init__ = _item_init  # type: ignore[method-assign]
     DynamoResult.execute_result = _execute_result  # type: ignore[method-assign]
     setattr(Table, _INSTALLED, True)

@@ -19,8 +19,8 @@ Each request is made through the HTTP app, cold and then warm:
 - **warm**: the same request again, on the caches the cold one filled (WARM_RUNS times; the
   DynamoDB figures are the first repeat's, Python time the median).
 
-Per request: DynamoDB calls, round trips (`calls.round_trips`: the longest chain of calls each
-waiting for another), items read (Query: ScannedCount; BatchGetItem and GetItem: items
+Per request: DynamoDB calls, round trips (`calls.round_trips`: calls the store makes together
+count once, every other call after the one before it), items read (Query: ScannedCount; BatchGetItem and GetItem: items
 returned), bytes read (each response body as DynamoDB writes it, compact JSON: MotoClock),
 Python time and a modelled latency:
 
