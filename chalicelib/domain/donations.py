@@ -19,7 +19,7 @@ from ..errors import ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONATION
 from ..store.queries import Page
-from . import catalogues, donors, lifecycle, money, organisations
+from . import catalogues, donors, lifecycle, money, organisations, record_search
 from . import fields as f
 from .fields import Spec
 from .gift_catalogues import (APPEALS, CAMPAIGNS, EVENTS, FUNDS, GIFT, GIFT_CATEGORIES, GIFT_TYPES,
@@ -215,6 +215,12 @@ def search(org: str, *, donor: Any = None, limit: int, cursor: str | None) -> Pa
     if donor is not None:
         return donors.collection(org, donor, limit, cursor, kinds=(DONATION,))
     return records().listed(org, DONATION, newest_first=True, limit=limit, cursor=cursor)
+
+
+def matching(org: str, filters=(), **options: Any) -> record_search.Found:
+    """Live donations every filter keeps, a page of them in an order, with the exact total
+    (record_search.search over their compact rows; `options` are its)."""
+    return record_search.search(org, DONATION, filters, **options)
 
 
 def deposited(donation: dict[str, Any]) -> tuple[str, Decimal]:

@@ -15,7 +15,6 @@ from ... import auth
 from ...domain import catalogues, donations, fields, organisations, record_search
 from ...domain.fields import Spec
 from ...domain.gift_catalogues import APPEALS, EVENTS
-from ...store.kinds import DONATION
 from .. import spec_models
 from ..http import Call
 from . import params, schemas
@@ -151,7 +150,7 @@ def search_gifts(call: Call) -> Response:
     key, descending = params.sort(call.request, tuple(SORTS), "date")
     if key == "date" and params.first(call.request, "sort") is None:
         descending = True  # newest first by default
-    found = record_search.search(call.org, DONATION, filters, order=SORTS[key](call.org), descending=descending,
-                                 offset=window.offset, limit=window.limit, changed_since=since)
+    found = donations.matching(call.org, filters, order=SORTS[key](call.org), descending=descending,
+                               offset=window.offset, limit=window.limit, changed_since=since)
     return page(call, [render(call.org, g) for g in found.records], found.total, window, "gift")
 
