@@ -80,7 +80,8 @@ class SearchIndex:
         with self._lock:
             warm = self._warm.get(key)
         if warm is not None and time.monotonic() - warm.read_at < FULL_READ_SECONDS:
-            since = _earlier(warm.newest, OVERLAP_SECONDS)
+            # No row seen yet (none of the kind): everything is what changed (a key bound can't be "").
+            since = _earlier(warm.newest, OVERLAP_SECONDS) if warm.newest else None
             changed, live = self._read(org, kind, since)
             rows = dict(warm.rows)
             for row in changed:
