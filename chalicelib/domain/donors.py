@@ -22,7 +22,7 @@ from ..store.schema import Kind
 from ..store.writes import ConcurrentChange, DuplicateValue, Replayed
 from . import contact_points, lifecycle
 from .contact_points import EMAILS, PHONES, POINTS, STREETS, Plan, Point
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 
 LABEL = DONOR.label
 
@@ -81,6 +81,16 @@ def with_donor_resolved(org: str, fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("donor_id") is None:
         return dict(fields)
     return {**fields, "donor_id": resolve_id(org, fields["donor_id"])}
+
+
+def referenced(org: str, ref: Any, *, field: str = "donor_id") -> dict[str, Any]:
+    """The live donor a body names (not the path): a NotFound naming `field` otherwise, so a
+    face tells it from its path's record. One GetItem."""
+    try:
+        return records().live(org, DONOR, resolve_id(org, ref))
+    except NotFound:
+        shown = str(ref)[:EXTERNAL_ID_MAX]
+        raise NotFound(f"{LABEL} {shown} does not exist.", [FieldError(field, f"{shown} does not exist")]) from None
 
 
 def _known_id(donor_id: int) -> int:

@@ -92,6 +92,9 @@ def lgl_terms(raw_id: str | None = None, names: dict[str, str] | None = None) ->
     try:
         yield
     except NotFound as missing:
+        if missing.errors:  # a record the body names (its field says which), not the path's
+            fields = [FieldError(_renamed(e.field, names or {}), e.message) for e in missing.errors]
+            raise NotFound("Item not found: " + "; ".join(f"{e.field} {e.message}" for e in fields), fields) from None
         raise (_missing(raw_id) if raw_id is not None else missing) from None
     except (ValidationFailed, Conflict) as failed:
         if not names or not failed.errors:
