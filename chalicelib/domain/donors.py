@@ -16,7 +16,7 @@ from typing import Any
 
 from ..store.context import records
 from ..store.filters import AnyOf, Contains, Filter
-from ..store.kinds import ADDRESS_FIELDS, DONOR
+from ..store.kinds import ADDRESS_FIELDS, CONTACT_LOG, DONATION, DONOR
 from ..store.queries import Page
 from ..store.schema import Kind
 from ..store.writes import ConcurrentChange, DuplicateValue, Replayed
@@ -326,11 +326,17 @@ def _history_refusal(donor: dict[str, Any]) -> Exception | None:
             f"Donor {donor['id']} has {logs} contact log entr{'y' if logs == 1 else 'ies'}; "
             "delete or move them to another donor first."
         )
+    volunteered = donor.get("volunteer_time_count", 0)
+    if volunteered:
+        return Conflict(
+            f"Donor {donor['id']} has {volunteered} volunteer time(s); a donor with volunteer history "
+            "cannot be deleted. Delete or move them first."
+        )
     return None
 
 
 def delete(org: str, ref: Any, expected_version: int | None) -> None:
-    """Soft delete, refused (409) while the donor has contact logs or donations (every face
+    """Soft delete, refused (409) while the donor has contact logs, donations or volunteer times (every face
     applies this one rule; `deletable` shows it, the store re-checks it inside the write);
     deleting a deleted donor succeeds again."""
     lifecycle.delete(org, DONOR, resolve_id(org, ref), expected_version, refuse=_history_refusal)
@@ -372,3 +378,14 @@ def collection(org: str, ref: Any, limit: int, cursor: str | None, *,
     page (the first also proves the donor is live); 404 when the donor is not."""
     return records().timeline(org, DONOR, resolve_id(org, ref), limit=limit, cursor=cursor, kinds=kinds,
                               filters=filters)
+
+
+# What the native face's activity view shows of a donor's timeline: its contact logs and
+# donations. Other timeline children (LGL's volunteer times) are not in its document: a client
+# that switches on an activity's type must never meet one it does not know.
+ACTIVITY_KINDS = (CONTACT_LOG, DONATION)
+
+
+def activity(org: str, ref: Any, limit: int, cursor: str | None) -> Page:
+    """A live donor's contact logs and donations, newest first, one query a page."""
+    return collection(org, ref, limit, cursor, kinds=ACTIVITY_KINDS)

@@ -200,3 +200,21 @@ DONATION = declare(Kind(
     search_row=_gift_row,
     counted=True,
 ))
+
+
+# ---- what a donor does besides giving and talking: volunteering (LGL's volunteer times;
+# docs/lgl.md).
+
+def _volunteer_row(time: dict[str, Any]) -> dict[str, Any]:
+    """A volunteer time's search row: its date, donor, category, description and creation."""
+    return _compact({"d": time["date"], "dn": time["donor_id"], "vc": time.get("volunteering_category_id"),
+                     "t": time.get("description"), "c": time["created_at"]})
+
+
+VOLUNTEER_TIME = declare(Kind(
+    "VOLUNTEER", "Volunteer time",
+    parent=Parent("DONOR", "donor_id", counter="volunteer_time_count", on_delete=RESTRICT),
+    timeline_at=lambda time: date_sort_value(time["date"]),
+    search_row=_volunteer_row,
+    counted=True,
+))

@@ -37,6 +37,7 @@ from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
 from chalicelib.faces.lgl import gifts as lgl_gifts
+from chalicelib.faces.lgl import volunteer_times as lgl_volunteer_times
 from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
 from chalicelib.faces.mpdx import params as mpdx_params
@@ -58,9 +59,10 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #                contact points of donor (LGL's own records), none of them preferred
 #   fund, campaign, appeal, event, gift-type, gift-category, payment-type, mailing-template
 #                a value of each catalogue (native POST, LGL lists them)
+#   volunteer-time  a volunteer time of log-donor
 CATALOGUES = catalogues.CATALOGUES.listed()
 KINDS = ("donor", "log-donor", "contact-log", "donation", "email-address", "phone-number", "street-address",
-         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES))
+         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES), "volunteer-time")
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -277,6 +279,9 @@ def lgl_resource(collection: str, kind: str, model, body: dict[str, Any], change
 
 lgl_resource("gifts", "donation", lgl_gifts.GiftBody, {"received_amount": "10.00", "received_date": "2026-06-01"},
              {"note": "changed"}, search=True)
+lgl_resource("volunteer_times", "volunteer-time", lgl_volunteer_times.VolunteerTimeBody,
+             {"volunteering_category_name": "General", "hours": "4", "date": "2026-06-01"}, {"completed_hours": "4"},
+             listing=True, search=True)
 
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:
@@ -391,6 +396,12 @@ def seed(api: Api, org: Org, tag: str) -> Records:
         response = api.post(f"{L}/{catalogue.key}", org, catalogue_body(catalogue, f"{tag} {catalogue.label}"))
         assert response.status_code == 201, response.body
         points[catalogue.item_type.replace("_", "-")] = response.json["id"]
+    for kind, path, body in (
+            ("volunteer-time", f"constituents/{donor['id']}/volunteer_times", {"volunteering_category_id": 446}),
+    ):
+        response = api.post(f"{L}/{path}", org, body)
+        assert response.status_code == 200, response.body
+        points[kind] = response.json["id"]
     return {"log-donor": donor["id"], "contact-log": log["id"], "donation": gift["id"], "donor": bare["id"], **points}
 
 

@@ -142,6 +142,20 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             call("GET", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}.json", org)
             call("PATCH", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}", org, {"note": "Thank you"})
             call("DELETE", f"{P}/gifts/{{id}}", f"{P}/gifts/{lgl_gift['id']}", org)
+            times, time_item = f"{P}/constituents/{{id}}/volunteer_times", f"{P}/volunteer_times/{{id}}"
+            time = call("POST", times, f"{P}/constituents/{constituent['id']}/volunteer_times", org, {
+                "volunteering_category_name": "General", "description": "Donor management", "hours": "4",
+                "date": "2026-06-01", "external_id": "678890"}).json
+            call("GET", times, f"{P}/constituents/{constituent['id']}/volunteer_times.json", org)
+            call("GET", f"{P}/volunteer_times", f"{P}/volunteer_times.json?limit=1", org)
+            for query in ("?q[]=description=Donor+management&sort=date!&limit=5",
+                          f"?q[]=constituent_id={constituent['id']};date_from=2020-01-01&sort=constituent_id",
+                          "?q[]=updated_from=2020-01-01;volunteering_category_id=446"):
+                call("GET", f"{P}/volunteer_times/search", f"{P}/volunteer_times/search{query}", org)
+            call("GET", time_item, f"{P}/volunteer_times/{time['id']}.json", org)
+            call("PATCH", time_item, f"{P}/volunteer_times/{time['id']}", org,
+                 {"end_date": "2026-06-02", "completed_hours": "4"})
+            call("DELETE", time_item, f"{P}/volunteer_times/{time['id']}", org)
             for catalogue in CATALOGUES:
                 path = f"{P}/{catalogue.key}"
                 made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json

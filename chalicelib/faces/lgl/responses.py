@@ -327,3 +327,30 @@ class Gift(GiftFields):
 
 class GiftList(Listing):
     items: list[GiftFields]
+
+
+Hours = Annotated[float, Field(description="Exact: the hours stored (to the hundredth), as a JSON number")]
+NOT_KEPT = "Always empty: not kept yet (sent ones are named in X-Ignored-Fields)"
+
+
+class VolunteerTimeFields(_Stamped):
+    """A volunteer time (on its constituent's timeline at its date)."""
+    id: int
+    constituent_id: int
+    external_id: str | None
+    volunteering_category_id: int
+    volunteering_category_name: str | None
+    description: str | None
+    hours: Hours | None
+    date: Day
+    end_date: Day | None
+    completed_hours: Hours | None
+    custom_fields: list[dict] = Field(description=NOT_KEPT)
+
+
+class VolunteerTime(VolunteerTimeFields):
+    api_version: Version
+
+
+class VolunteerTimeList(Listing):
+    items: list[VolunteerTimeFields]
