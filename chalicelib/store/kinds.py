@@ -202,8 +202,8 @@ DONATION = declare(Kind(
 ))
 
 
-# ---- what a donor does besides giving and talking: volunteering (LGL's volunteer times;
-# docs/lgl.md).
+# ---- what a donor does besides giving and talking: volunteering, and its place on an appeal's
+# list (LGL's volunteer times and appeal requests; docs/lgl.md).
 
 def _volunteer_row(time: dict[str, Any]) -> dict[str, Any]:
     """A volunteer time's search row: its date, donor, category, description and creation."""
@@ -217,4 +217,12 @@ VOLUNTEER_TIME = declare(Kind(
     timeline_at=lambda time: date_sort_value(time["date"]),
     search_row=_volunteer_row,
     counted=True,
+))
+# A constituent's place on an appeal's list: a detail of the donor (never on its timeline), gone
+# with it; listed per appeal by a lookup; one per donor and appeal.
+APPEAL_REQUEST = declare(Kind(
+    "APPEAL_REQUEST", "Appeal request",
+    parent=Parent("DONOR", "donor_id", counter="appeal_request_count", on_delete=CASCADE),
+    lookups=(Lookup("APPEAL", "GSI4", value=lambda request: str(request["appeal_id"])),),
+    distinct=lambda request: str(request["appeal_id"]),
 ))

@@ -36,6 +36,7 @@ from chalicelib.domain.fields import REF
 from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
+from chalicelib.faces.lgl import appeal_requests as lgl_appeal_requests
 from chalicelib.faces.lgl import gifts as lgl_gifts
 from chalicelib.faces.lgl import volunteer_times as lgl_volunteer_times
 from chalicelib.faces.lgl import schemas as lgl_schemas
@@ -60,9 +61,13 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #   fund, campaign, appeal, event, gift-type, gift-category, payment-type, mailing-template
 #                a value of each catalogue (native POST, LGL lists them)
 #   volunteer-time  a volunteer time of log-donor
+#   appeal-request  log-donor's request in the appeal above
+# (and, under no kind, an appeal named SPARE_APPEAL, which a create through a constituent names:
+# log-donor is on the first one's list already)
 CATALOGUES = catalogues.CATALOGUES.listed()
 KINDS = ("donor", "log-donor", "contact-log", "donation", "email-address", "phone-number", "street-address",
-         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES), "volunteer-time")
+         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES), "volunteer-time", "appeal-request")
+SPARE_APPEAL = "Spring Appeal"
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -257,14 +262,17 @@ for _collection, (_kind, _model, _body) in _LGL_POINTS.items():
 
 
 def lgl_resource(collection: str, kind: str, model, body: dict[str, Any], change: dict[str, Any], *,
-                 parents: dict[str, str] | None = None, listing: bool = False, search: bool = False) -> None:
+                 parents: dict[str, str] | None = None, listing: bool = False, search: bool = False,
+                 bodies: dict[str, Callable[[Records], dict[str, Any]]] | None = None) -> None:
     """Describe the routes faces/lgl/resources.py declares for one resource: `kind` is the
     record its `{id}` names, `parents` the record each parent path's `{id}` names (a parent
-    with a record of the kind: listing it shows something)."""
+    with a record of the kind: listing it shows something); `bodies`, a parent path's own
+    valid body (else `body`)."""
     for parent, parent_kind in (parents or {"constituents": "log-donor"}).items():
         path = f"{L}/{parent}/{{id}}/{collection}"
+        build = (bodies or {}).get(parent, lambda r: dict(body))
         _LGL_ROUTES[("GET", path)] = Route(ids={"id": parent_kind}, params=("limit", "offset"))
-        _LGL_ROUTES[("POST", path)] = Route(ids={"id": parent_kind}, body=lambda r: dict(body), fields=fields_of(model))
+        _LGL_ROUTES[("POST", path)] = Route(ids={"id": parent_kind}, body=build, fields=fields_of(model))
     item = f"{L}/{collection}/{{id}}"
     _LGL_ROUTES.update({
         ("GET", item): Route(ids={"id": kind}),
@@ -282,6 +290,10 @@ lgl_resource("gifts", "donation", lgl_gifts.GiftBody, {"received_amount": "10.00
 lgl_resource("volunteer_times", "volunteer-time", lgl_volunteer_times.VolunteerTimeBody,
              {"volunteering_category_name": "General", "hours": "4", "date": "2026-06-01"}, {"completed_hours": "4"},
              listing=True, search=True)
+lgl_resource("appeal_requests", "appeal-request", lgl_appeal_requests.AppealRequestBody, {}, {"ask_amount": "200"},
+             parents={"appeals": "appeal", "constituents": "log-donor"},
+             bodies={"appeals": lambda r: {"constituent_id": r["donor"], "ask_amount": "100"},
+                     "constituents": lambda r: {"appeal_name": SPARE_APPEAL}})
 
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:
@@ -396,8 +408,11 @@ def seed(api: Api, org: Org, tag: str) -> Records:
         response = api.post(f"{L}/{catalogue.key}", org, catalogue_body(catalogue, f"{tag} {catalogue.label}"))
         assert response.status_code == 201, response.body
         points[catalogue.item_type.replace("_", "-")] = response.json["id"]
+    # once per organisation
+    assert api.post(f"{L}/appeals", org, {"name": SPARE_APPEAL}).status_code in (201, 409)
     for kind, path, body in (
             ("volunteer-time", f"constituents/{donor['id']}/volunteer_times", {"volunteering_category_id": 446}),
+            ("appeal-request", f"appeals/{points['appeal']}/appeal_requests", {"constituent_id": donor["id"]}),
     ):
         response = api.post(f"{L}/{path}", org, body)
         assert response.status_code == 200, response.body

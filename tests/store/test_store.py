@@ -156,6 +156,20 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             call("PATCH", time_item, f"{P}/volunteer_times/{time['id']}", org,
                  {"end_date": "2026-06-02", "completed_hours": "4"})
             call("DELETE", time_item, f"{P}/volunteer_times/{time['id']}", org)
+            appeals = [call("POST", f"{P}/appeals", f"{P}/appeals", org, {"name": name, "date": "2026-06-01"}).json
+                       for name in ("Session appeal", "Second appeal")]
+            of_appeal = f"{P}/appeals/{{id}}/appeal_requests"
+            of_constituent = f"{P}/constituents/{{id}}/appeal_requests"
+            asked = call("POST", of_appeal, f"{P}/appeals/{appeals[0]['id']}/appeal_requests", org,
+                         {"constituent_id": constituent["id"], "ask_amount": "100"}).json
+            call("POST", of_constituent, f"{P}/constituents/{constituent['id']}/appeal_requests", org,
+                 {"appeal_name": "Second appeal", "assigned_to": None})
+            call("GET", of_appeal, f"{P}/appeals/{appeals[0]['id']}/appeal_requests.json", org)
+            call("GET", of_constituent, f"{P}/constituents/{constituent['id']}/appeal_requests", org)
+            request_item = f"{P}/appeal_requests/{{id}}"
+            call("GET", request_item, f"{P}/appeal_requests/{asked['id']}.json", org)
+            call("PATCH", request_item, f"{P}/appeal_requests/{asked['id']}", org, {"ask_amount": "200"})
+            call("DELETE", request_item, f"{P}/appeal_requests/{asked['id']}", org)
             for catalogue in CATALOGUES:
                 path = f"{P}/{catalogue.key}"
                 made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json

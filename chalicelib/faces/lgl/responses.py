@@ -354,3 +354,26 @@ class VolunteerTime(VolunteerTimeFields):
 
 class VolunteerTimeList(Listing):
     items: list[VolunteerTimeFields]
+
+
+class AppealRequestFields(_Stamped):
+    """A constituent's place on an appeal's list."""
+    id: int
+    constituent_id: int
+    constituent_name: str | None = Field(description="The constituent's sort name")
+    appeal_id: int
+    name: str = Field(description="\"Appeal: <appeal name> (<appeal date>)\"")
+    raised: Amount = Field(description="What the constituent gave to the appeal: their gifts naming it")
+    status: Literal["open", "responded", "declined", "closed"]
+    ask_amount: Amount | None
+    assigned_to: int | None = Field(description="A team member's id")
+    custom_fields: list[dict] = Field(description=NOT_KEPT)
+    custom_attrs: list[dict] = Field(description=NOT_KEPT)
+
+
+class AppealRequest(AppealRequestFields):
+    api_version: Version
+
+
+class AppealRequestList(Listing):
+    items: list[AppealRequestFields]
