@@ -98,6 +98,15 @@ def live_by_id(org: str, ids: Any) -> dict[int, dict[str, Any]]:
     return {donor["id"]: donor for donor in records().live_many(org, DONOR, sorted(set(ids)))}
 
 
+def full_name(donor: dict[str, Any] | None) -> str | None:
+    """A donor as a guest list names one: "First Last", or the organisation's name."""
+    if donor is None:
+        return None
+    if donor.get("is_org"):
+        return donor.get("org_name") or donor.get("sort_name")
+    return " ".join(p for p in (donor.get("first_name"), donor.get("last_name")) if p) or donor.get("sort_name")
+
+
 def _known_id(donor_id: int) -> int:
     if not 1 <= donor_id <= lifecycle.MAX_ID:
         raise NotFound(f"Donor {donor_id} does not exist.")

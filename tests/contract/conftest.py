@@ -38,6 +38,7 @@ from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
 from chalicelib.faces.lgl import appeal_requests as lgl_appeal_requests
 from chalicelib.faces.lgl import gifts as lgl_gifts
+from chalicelib.faces.lgl import invitations as lgl_invitations
 from chalicelib.faces.lgl import volunteer_times as lgl_volunteer_times
 from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
@@ -62,12 +63,14 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #                a value of each catalogue (native POST, LGL lists them)
 #   volunteer-time  a volunteer time of log-donor
 #   appeal-request  log-donor's request in the appeal above
-# (and, under no kind, an appeal named SPARE_APPEAL, which a create through a constituent names:
-# log-donor is on the first one's list already)
+#   invitation   log-donor's invitation to the event above
+# (and, under no kind, an appeal and an event named SPARE_APPEAL and SPARE_EVENT, which creates
+# through a constituent name: log-donor is on the first ones' lists already)
 CATALOGUES = catalogues.CATALOGUES.listed()
 KINDS = ("donor", "log-donor", "contact-log", "donation", "email-address", "phone-number", "street-address",
-         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES), "volunteer-time", "appeal-request")
-SPARE_APPEAL = "Spring Appeal"
+         "web-address", *(c.item_type.replace("_", "-") for c in CATALOGUES), "volunteer-time", "appeal-request",
+         "invitation")
+SPARE_APPEAL, SPARE_EVENT = "Spring Appeal", "Spring Gala"
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -294,6 +297,10 @@ lgl_resource("appeal_requests", "appeal-request", lgl_appeal_requests.AppealRequ
              parents={"appeals": "appeal", "constituents": "log-donor"},
              bodies={"appeals": lambda r: {"constituent_id": r["donor"], "ask_amount": "100"},
                      "constituents": lambda r: {"appeal_name": SPARE_APPEAL}})
+lgl_resource("invitations", "invitation", lgl_invitations.InvitationBody, {}, {"rsvp": "1"},
+             parents={"constituents": "log-donor", "events": "event"},
+             bodies={"constituents": lambda r: {"event_name": SPARE_EVENT},
+                     "events": lambda r: {"constituent_id": r["donor"], "notes": "Event note"}})
 
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:
@@ -408,11 +415,12 @@ def seed(api: Api, org: Org, tag: str) -> Records:
         response = api.post(f"{L}/{catalogue.key}", org, catalogue_body(catalogue, f"{tag} {catalogue.label}"))
         assert response.status_code == 201, response.body
         points[catalogue.item_type.replace("_", "-")] = response.json["id"]
-    # once per organisation
-    assert api.post(f"{L}/appeals", org, {"name": SPARE_APPEAL}).status_code in (201, 409)
+    for key, name in (("appeals", SPARE_APPEAL), ("events", SPARE_EVENT)):  # once per organisation
+        assert api.post(f"{L}/{key}", org, {"name": name}).status_code in (201, 409)
     for kind, path, body in (
             ("volunteer-time", f"constituents/{donor['id']}/volunteer_times", {"volunteering_category_id": 446}),
             ("appeal-request", f"appeals/{points['appeal']}/appeal_requests", {"constituent_id": donor["id"]}),
+            ("invitation", f"events/{points['event']}/invitations", {"constituent_id": donor["id"]}),
     ):
         response = api.post(f"{L}/{path}", org, body)
         assert response.status_code == 200, response.body

@@ -170,6 +170,22 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             call("GET", request_item, f"{P}/appeal_requests/{asked['id']}.json", org)
             call("PATCH", request_item, f"{P}/appeal_requests/{asked['id']}", org, {"ask_amount": "200"})
             call("DELETE", request_item, f"{P}/appeal_requests/{asked['id']}", org)
+            events = [call("POST", f"{P}/events", f"{P}/events", org, {"name": name}).json
+                      for name in ("Session gala", "Second gala")]
+            of_event, invited_to = f"{P}/events/{{id}}/invitations", f"{P}/constituents/{{id}}/invitations"
+            host = call("POST", of_event, f"{P}/events/{events[0]['id']}/invitations", org,
+                        {"constituent_id": constituent["id"], "notes": "Event note"}).json
+            call("POST", of_event, f"{P}/events/{events[0]['id']}/invitations", org,
+                 {"parent_invitation_id": host["id"], "is_a_guest": True, "guest_first_name": "Max"})
+            call("POST", invited_to, f"{P}/constituents/{constituent['id']}/invitations", org,
+                 {"event_name": "Second gala"})
+            call("GET", of_event, f"{P}/events/{events[0]['id']}/invitations.json", org)
+            call("GET", invited_to, f"{P}/constituents/{constituent['id']}/invitations", org)
+            invitation_item = f"{P}/invitations/{{id}}"
+            call("GET", invitation_item, f"{P}/invitations/{host['id']}.json", org)
+            call("PATCH", invitation_item, f"{P}/invitations/{host['id']}", org,
+                 {"rsvp": "2", "attendances": [{"date": "2026-07-01", "notes": "attended"}]})
+            call("DELETE", invitation_item, f"{P}/invitations/{host['id']}", org)  # with its guest
             for catalogue in CATALOGUES:
                 path = f"{P}/{catalogue.key}"
                 made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json
