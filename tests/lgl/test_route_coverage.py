@@ -36,12 +36,13 @@ SERVED = (
     # part 2
     "Gifts Management", "Contact Reports Management", "Gift Type Management", "Gift Category Management",
     "Payment Types Management", "Funds Management", "Campaigns Management", "Appeals Management",
-    "Events Management", "Mailing Templates Management",
+    "Events Management", "Mailing Templates Management", "AppealRequests Management", "Invitations Management",
+    "Volunteer Time Management",
     # part 3
     "Category Management", "Keyword Management", "Class Affiliation Types Management", "RelationshipType Management",
     "Custom Attributes Management", "Groups Management", "Membership Levels Management",
 )
-BEING_BUILT = ("AppealRequests Management", "Invitations Management", "Volunteer Time Management")
+BEING_BUILT: tuple[str, ...] = ()
 LATER = (
     "Class Affiliations Management", "ConstituentRelationship Management", "Group Memberships Management",
     "Membership Management",
@@ -84,7 +85,7 @@ def test_every_section_of_the_reference_is_in_exactly_one_list():
     assert len(REFERENCE) == 117 and len(set(sections)) == 31
     listed = [*SERVED, *BEING_BUILT, *LATER]
     assert sorted(listed) == sorted(set(sections)), set(listed) ^ set(sections)
-    assert len(endpoints(SERVED)) == 76 and len(endpoints(BEING_BUILT)) == 21
+    assert len(endpoints(SERVED)) == 97 and not endpoints(BEING_BUILT)
 
 
 # ---- records for real requests --------------------------------------------------------------------

@@ -155,6 +155,50 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
                 call("DELETE", one, f"{P}/{collection}/{made['id']}", org)
             for query in ("?q[]=constituent_id=1;text=met&sort=name", "?q[]=original_date_from=2020-01-01&sort=date!"):
                 call("GET", f"{P}/contact_reports/search", f"{P}/contact_reports/search{query}", org)
+            times, time_item = f"{P}/constituents/{{id}}/volunteer_times", f"{P}/volunteer_times/{{id}}"
+            time = call("POST", times, f"{P}/constituents/{constituent['id']}/volunteer_times", org, {
+                "volunteering_category_name": "General", "description": "Donor management", "hours": "4",
+                "date": "2026-06-01", "external_id": "678890"}).json
+            call("GET", times, f"{P}/constituents/{constituent['id']}/volunteer_times.json", org)
+            call("GET", f"{P}/volunteer_times", f"{P}/volunteer_times.json?limit=1", org)
+            for query in ("?q[]=description=Donor+management&sort=date!&limit=5",
+                          f"?q[]=constituent_id={constituent['id']};date_from=2020-01-01&sort=constituent_id",
+                          "?q[]=updated_from=2020-01-01;volunteering_category_id=446"):
+                call("GET", f"{P}/volunteer_times/search", f"{P}/volunteer_times/search{query}", org)
+            call("GET", time_item, f"{P}/volunteer_times/{time['id']}.json", org)
+            call("PATCH", time_item, f"{P}/volunteer_times/{time['id']}", org,
+                 {"end_date": "2026-06-02", "completed_hours": "4"})
+            call("DELETE", time_item, f"{P}/volunteer_times/{time['id']}", org)
+            appeals = [call("POST", f"{P}/appeals", f"{P}/appeals", org, {"name": name, "date": "2026-06-01"}).json
+                       for name in ("Session appeal", "Second appeal")]
+            of_appeal = f"{P}/appeals/{{id}}/appeal_requests"
+            of_constituent = f"{P}/constituents/{{id}}/appeal_requests"
+            asked = call("POST", of_appeal, f"{P}/appeals/{appeals[0]['id']}/appeal_requests", org,
+                         {"constituent_id": constituent["id"], "ask_amount": "100"}).json
+            call("POST", of_constituent, f"{P}/constituents/{constituent['id']}/appeal_requests", org,
+                 {"appeal_name": "Second appeal", "assigned_to": None})
+            call("GET", of_appeal, f"{P}/appeals/{appeals[0]['id']}/appeal_requests.json", org)
+            call("GET", of_constituent, f"{P}/constituents/{constituent['id']}/appeal_requests", org)
+            request_item = f"{P}/appeal_requests/{{id}}"
+            call("GET", request_item, f"{P}/appeal_requests/{asked['id']}.json", org)
+            call("PATCH", request_item, f"{P}/appeal_requests/{asked['id']}", org, {"ask_amount": "200"})
+            call("DELETE", request_item, f"{P}/appeal_requests/{asked['id']}", org)
+            events = [call("POST", f"{P}/events", f"{P}/events", org, {"name": name}).json
+                      for name in ("Session gala", "Second gala")]
+            of_event, invited_to = f"{P}/events/{{id}}/invitations", f"{P}/constituents/{{id}}/invitations"
+            host = call("POST", of_event, f"{P}/events/{events[0]['id']}/invitations", org,
+                        {"constituent_id": constituent["id"], "notes": "Event note"}).json
+            call("POST", of_event, f"{P}/events/{events[0]['id']}/invitations", org,
+                 {"parent_invitation_id": host["id"], "is_a_guest": True, "guest_first_name": "Max"})
+            call("POST", invited_to, f"{P}/constituents/{constituent['id']}/invitations", org,
+                 {"event_name": "Second gala"})
+            call("GET", of_event, f"{P}/events/{events[0]['id']}/invitations.json", org)
+            call("GET", invited_to, f"{P}/constituents/{constituent['id']}/invitations", org)
+            invitation_item = f"{P}/invitations/{{id}}"
+            call("GET", invitation_item, f"{P}/invitations/{host['id']}.json", org)
+            call("PATCH", invitation_item, f"{P}/invitations/{host['id']}", org,
+                 {"rsvp": "2", "attendances": [{"date": "2026-07-01", "notes": "attended"}]})
+            call("DELETE", invitation_item, f"{P}/invitations/{host['id']}", org)  # with its guest
             for catalogue in CATALOGUES:
                 path = f"{P}/{catalogue.key}"
                 made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json

@@ -69,9 +69,12 @@ def donation(org: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def activity(org: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A contact log or a donation of the donor's timeline (donors.activity reads only those)."""
     if record["kind"] == "LOG":
         return {"type": "contact_log", "occurred_at": record["occurred_at"], "data": contact_log(record)}
-    return {"type": "donation", "occurred_at": record["received_at"], "data": donation(org, record)}
+    if record["kind"] == "GIFT":
+        return {"type": "donation", "occurred_at": record["received_at"], "data": donation(org, record)}
+    raise ValueError(f"the activity view shows no {record['kind']} record")
 
 
 def page(result: Page, render) -> dict[str, Any]:

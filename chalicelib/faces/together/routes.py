@@ -248,7 +248,7 @@ declare(Resource("/donations", donations.LABEL, donations, schemas.DonationCreat
 def donor_activity(call: Call, record: str) -> Response:
     """The donor's contact logs and donations merged, newest first (the app's Activity view)."""
     limit, cursor = page_params(call.query())
-    return json_response(render.page(donors.collection(call.org, record, limit, cursor),
+    return json_response(render.page(donors.activity(call.org, record, limit, cursor),
                                      lambda item: render.activity(call.org, item)))
 
 
