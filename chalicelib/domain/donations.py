@@ -19,7 +19,7 @@ from ..errors import ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONATION
 from ..store.queries import Page
-from . import catalogues, donors, lifecycle, money, organisations, record_search
+from . import catalogues, custom_fields, donors, lifecycle, money, organisations, record_search
 from . import fields as f
 from .fields import Spec
 from .gift_catalogues import (APPEALS, CAMPAIGNS, EVENTS, FUNDS, GIFT, GIFT_CATEGORIES, GIFT_TYPES,
@@ -56,7 +56,9 @@ SPECS = (
     Spec("tribute_recipient_address", f.LONG_TEXT, max_length=1000),
     Spec("tribute_recipient_notification_template", max_length=255),
 )
-EDITABLE = ("donor_id", "amount", "currency", "received_at", "team_member_id", *REFERENCES, *(s.name for s in SPECS))
+EDITABLE = ("donor_id", "amount", "currency", "received_at", "team_member_id", *REFERENCES, *(s.name for s in SPECS),
+            custom_fields.FIELD)
+CUSTOM_FIELDS_SENT = "custom_fields"  # LGL's custom_fields as sent: applied to what the gift holds
 DO_NOT_ACK = "do_not_ack"
 
 
@@ -147,6 +149,9 @@ def _checked(org: str, donation: dict[str, Any], old: dict[str, Any] | None = No
     if checked["received_at"] is None:
         raise ValidationFailed.on("received_at", "cannot be null")
     checked.setdefault("gift_type_id", GIFT)
+    if CUSTOM_FIELDS_SENT in checked:
+        checked[custom_fields.FIELD] = custom_fields.applied(org, "Gift", (old or {}).get(custom_fields.FIELD, []),
+                                                             checked.pop(CUSTOM_FIELDS_SENT) or []) or None
     if checked.get("payment_type_id") is None and checked.get("payment_method"):  # written before payment types
         checked["payment_type_id"] = payment_type_of_method(org, checked["payment_method"])
     checked.pop("payment_method", None)

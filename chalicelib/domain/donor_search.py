@@ -17,7 +17,7 @@ from ..store.context import records
 from ..store.kinds import DONOR
 from ..store.schema import children_of
 from ..store.search_index import Row
-from . import memberships
+from . import memberships, record_search
 from .contact_points import digits
 
 Filter = Callable[[Row], bool]
@@ -241,13 +241,7 @@ def search(org: str, filters: Iterable[Filter] = (), *, order: str = "name", des
     rows = [row for row in records().search_rows(org, DONOR, changed_since=changed_since)
             if all(keep(row) for keep in filters)]
     rows.sort(key=_order(order, org), reverse=descending)
-    page_rows = rows[offset:offset + limit] if limit else []
-    donors = records().live_many(org, DONOR, [row.id for row in page_rows])
-    if len(donors) < len(page_rows):  # deleted since the index was read: fill the page from further on
-        more = rows[offset + limit:]
-        while more and len(donors) < len(page_rows):
-            donors += records().live_many(org, DONOR, [row.id for row in more[:len(page_rows) - len(donors)]])
-            more = more[len(page_rows):]
+    donors = record_search.page_of(org, DONOR, rows, offset, limit)
     result = Result(total=len(rows), donors=donors)
     if contacts:
         result.contacts = contacts_of(org, donors)

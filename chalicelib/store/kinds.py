@@ -235,6 +235,11 @@ CONTACT_LOG = declare(Kind(
     search_row=_log_row,
     counted=True,
 ))
+def _custom_field_values(record: dict[str, Any]) -> list[int]:
+    """The keywords a record holds as `custom_fields` (domain/custom_fields.py): each cannot go meanwhile."""
+    return record.get("custom_field_values") or []
+
+
 DONATION = declare(Kind(
     "GIFT", "Donation",
     parent=Parent("DONOR", "donor_id", counter="donation_count", on_delete=RESTRICT),
@@ -242,4 +247,5 @@ DONATION = declare(Kind(
     order=Order(_received),
     search_row=_gift_row,
     counted=True,
+    refs=(Ref("CAT_KEYWORD", "use_count", _custom_field_values),),
 ))

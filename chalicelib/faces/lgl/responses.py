@@ -282,6 +282,31 @@ _catalogue_models()
 Amount = Annotated[float, Field(description="Exact: the digits stored, as a JSON number")]
 
 
+class CustomFieldValue(Model):
+    id: int
+    category_id: int
+    name: str
+    description: str | None
+    short_code: str | None
+    ordinal: int | None
+    removable: bool | None
+    can_change: bool | None
+    can_select: bool | None
+
+
+class CustomField(Model):
+    """A category of the record's item type, with the values (keywords) the record holds."""
+    id: int
+    item_type: str | None
+    name: str | None
+    key: str | None
+    facet_type: str | None
+    ordinal: int | None
+    removable: bool | None
+    editable: bool | None
+    values: list[CustomFieldValue]
+
+
 class GiftFields(_Stamped):
     """A gift (the native face's donation)."""
     id: int
@@ -325,7 +350,7 @@ class GiftFields(_Stamped):
     tribute_recipient_notification_template: str | None
     team_member: str | None = Field(description="\"First Last\"")
     team_member_email: str | None
-    custom_fields: list[dict]
+    custom_fields: list[CustomField]
 
 
 class Gift(GiftFields):

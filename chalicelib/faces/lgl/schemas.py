@@ -102,6 +102,21 @@ class CategoryKeywordsBody(Body):
     keywords: list[KeywordRefBody] | None = None
 
 
+class CustomFieldValueBody(Body):
+    id: Id | None = None
+    name: Text | None = None
+
+
+class CustomFieldBody(Body):
+    """A custom field (a category of the record's item type) by id, name or key, and its values
+    (keywords) by id or name; `remove_previous_values`: only the values sent stay."""
+    id: Id | None = None
+    name: Text | None = None
+    key: Text | None = None
+    remove_previous_values: bool | None = None
+    values: list[CustomFieldValueBody] | None = None
+
+
 # ---- a constituent's groups and memberships (faces/lgl/memberships.py) ---------------------------
 
 class GroupMembershipBody(Body):
