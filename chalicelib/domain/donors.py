@@ -208,7 +208,8 @@ def _check_size(plans: list[Plan], more: int = 0) -> None:
 
 # A nested array of detail records written with the donor (LGL's `categories`, `groups`...):
 # (org, the donor's details by kind) -> (records to create: (kind, fields), records to delete:
-# (kind, record)); it raises a 422 naming what it cannot resolve.
+# (kind, record)[, records to update: (kind, old, new)]); it raises a 422 naming what it
+# cannot resolve.
 Nested = Callable[[str, "Details"], tuple[list[tuple[Kind, dict[str, Any]]], list[tuple[Kind, dict[str, Any]]]]]
 Details = dict[str, list[dict[str, Any]]]  # kind name -> the donor's detail records of it, by id
 
@@ -216,17 +217,21 @@ Details = dict[str, list[dict[str, Any]]]  # kind name -> the donor's detail rec
 def _planned(org: str, nested: list[Nested], details: Details):
     creates: list[tuple[Kind, dict[str, Any]]] = []
     deletes: list[tuple[Kind, dict[str, Any]]] = []
+    updates: list[tuple[Kind, dict[str, Any], dict[str, Any]]] = []
     for plan in nested:
-        made, gone = plan(org, details)
+        made, gone, *changed = plan(org, details)
         creates += made
         deletes += gone
-    return creates, deletes
+        updates += changed[0] if changed else []
+    return creates, deletes, updates
 
 
-def _write_nested(unit: Any, org: str, donor_id: int, creates, deletes) -> None:
+def _write_nested(unit: Any, org: str, donor_id: int, creates, deletes, updates=()) -> None:
     stamp = lifecycle.now()
     for kind, record in deletes:
         unit.delete(org, kind, record, stamp)
+    for kind, old, new in updates:
+        unit.update(org, kind, old, {**new, "version": old["version"] + 1, "updated_at": stamp})
     for kind, fields in creates:
         unit.create(org, kind, lifecycle.new_record({**fields, "donor_id": donor_id}))
 
@@ -241,7 +246,7 @@ def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: Cont
              for point, values in _flat_contacts(fields).items()]
     plans += [contact_points.append(point, [], contact_points.all_resolved(org, point, sent))
               for point, (sent, _) in (contacts or {}).items()]
-    creates, _ = _planned(org, list(nested), {})
+    creates, _, _ = _planned(org, list(nested), {})
     _check_size(plans, len(creates))
     if not any(plans) and not creates:
         return lifecycle.create(org, DONOR, donor, idempotency=idempotency)
@@ -310,12 +315,12 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
                  for point, values in _flat_contacts(changes, old).items()]
         plans += [contact_points.append(point, existing.get(point.kind.name, []), resolved[point], remove)
                   for point, (_, remove) in (contacts or {}).items()]
-        creates, deletes = _planned(org, list(nested), existing)
-        _check_size(plans, len(creates) + len(deletes))
+        creates, deletes, updates = _planned(org, list(nested), existing)
+        _check_size(plans, len(creates) + len(deletes) + len(updates))
         records().ids.prefetch(org, [*((p.point.kind.name, p.point.kind.id_block) for p in plans if p.creates),
                                      *((kind.name, kind.id_block) for kind, _ in creates)])
         merged = _merged(old, changes)
-        if merged == old and not any(plans) and not creates and not deletes:
+        if merged == old and not any(plans) and not creates and not deletes and not updates:
             return old, existing  # nothing changed: no write, no new version
         new = {**merged, "version": old["version"] + 1, "updated_at": lifecycle.now()}
         try:
@@ -323,7 +328,7 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
                 unit.update(org, DONOR, old, new)
                 for plan in plans:
                     contact_points.add_to(unit, org, plan, donor_id)
-                _write_nested(unit, org, donor_id, creates, deletes)
+                _write_nested(unit, org, donor_id, creates, deletes, updates)
         except (ConcurrentChange, DuplicateValue):
             continue  # changed meanwhile: merge and plan again on what it is now
         return unit.stored[(org, DONOR.name, donor_id)], _after(existing, plans, unit.stored, deletes)

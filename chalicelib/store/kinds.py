@@ -155,6 +155,27 @@ KEYWORD_ASSIGNMENT = declare(Kind(
     distinct=lambda tag: str(tag["keyword_id"]),
 ))
 
+# ---- a constituent's groups and memberships (LGL's Group Memberships and Membership sections;
+# domain/memberships.py). A group holds a constituent once (its `distinct` group); a group or
+# a level cannot go while a membership names it (its `use_count`). The facets carry what the
+# constituent search's `groups` and `membership_*` terms and sorts read: a group's id; a
+# membership's level id, start and finish dates ("" when none).
+
+GROUP_MEMBERSHIP = declare(Kind(
+    "GROUP_MEMBER", "Group membership",
+    parent=Parent("DONOR", "donor_id", counter="group_membership_count", on_delete=CASCADE),
+    refs=(Ref("CAT_GROUP", "use_count", lambda member: [member["group_id"]]),),
+    facet=lambda member: member["group_id"],
+    distinct=lambda member: str(member["group_id"]),
+))
+MEMBERSHIP = declare(Kind(
+    "MEMBERSHIP", "Membership",
+    parent=Parent("DONOR", "donor_id", counter="membership_count", on_delete=CASCADE),
+    refs=(Ref("CAT_MEMBERSHIP_LEVEL", "use_count", lambda membership: [membership["membership_level_id"]]),),
+    facet=lambda membership: [membership["membership_level_id"], membership.get("date_start") or "",
+                              membership.get("finish_date") or ""],
+))
+
 
 # ---- catalogues: an organisation's reference values, read whole together (schema.py;
 # domain/catalogues.py). Created rarely: ids one at a time, dense; where the code defines

@@ -467,6 +467,7 @@ def seed(api: Api, org: Org, tag: str) -> Records:
         response = api.post(f"{L}/{path}", org, body)
         assert response.status_code == 200, response.body
         points[kind] = str(response.json["id"])
+    points.update(_seed_memberships(api, org, donor["id"]))
     return {"log-donor": donor["id"], "contact-log": log["id"], "note": str(note.json["id"]), "donation": gift["id"],
             "donor": bare["id"], **points}
 
@@ -533,3 +534,41 @@ def table_state() -> dict[tuple[str, str], dict]:
     return {(item.hash_key.value, item.range_key.value): item.to_json()["Attributes"]
             for item in backend.get_table(os.environ["TABLE_NAME"]).all_items()
             if not item.range_key.value.startswith("COUNTER#")}
+
+
+# ---- group memberships and memberships (faces/lgl/memberships.py) --------------------------------
+#   group-membership  log-donor in the group "Volunteers"
+#   membership        log-donor's membership at the level "Gold"
+# Both values have the same name in every organisation, so that a body names them alike for
+# any organisation's records (the bodies name no record: another organisation's constituent
+# is the 404 tenancy wants, never an unknown group's 422).
+KINDS += ("group-membership", "membership")
+SHARED_GROUP, SHARED_LEVEL = "Volunteers", "Gold"
+
+
+def _value_named(api: Api, org: Org, key: str, name: str) -> str:
+    """The id of the catalogue value with this name (made when the organisation has none)."""
+    made = api.post(f"{L}/{key}", org, {"name": name})
+    if made.status_code == 200:
+        return str(made.json["id"])
+    assert made.status_code == 409, made.body
+    return str(next(v["id"] for v in api.get(f"{L}/{key}?limit=500", org).json["items"] if v["name"] == name))
+
+
+def _seed_memberships(api: Api, org: Org, donor_id: str) -> Records:
+    group = _value_named(api, org, "groups", SHARED_GROUP)
+    level = _value_named(api, org, "membership_levels", SHARED_LEVEL)
+    member = api.post(f"{L}/constituents/{donor_id}/group_memberships", org, {"group_id": group})
+    assert member.status_code == 200, member.body
+    membership = api.post(f"{L}/constituents/{donor_id}/memberships", org, {
+        "membership_level_id": level, "date_start": "2025-01-01", "finish_date": "2025-12-31"})
+    assert membership.status_code == 200, membership.body
+    return {"group-membership": str(member.json["id"]), "membership": str(membership.json["id"])}
+
+
+lgl_resource("group_memberships", "group-membership", lgl_schemas.GroupMembershipBody,
+             {"group_name": SHARED_GROUP, "date_start": "2024-02-01"}, {"date_start": "2016-01-01"})
+lgl_resource("memberships", "membership", lgl_schemas.MembershipBody,
+             {"membership_level_name": SHARED_LEVEL, "date_start": "2026-01-01", "finish_date": "2026-12-31"},
+             {"note": "changed"})
+TOGETHER.routes[("GET", f"{T}/donors/{{record}}/memberships")] = Route(ids={"record": "log-donor"}, params=())

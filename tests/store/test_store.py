@@ -12,7 +12,7 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.faces.http import ROUTES
 from chalicelib.store import context, keys
 from chalicelib.store.kinds import CONTACT_LOG
-from tests.contract.conftest import CATALOGUES, catalogue_body
+from tests.contract.conftest import CATALOGUES, LGL_MANAGED, catalogue_body
 from tests.conftest import dynamodb_calls, new_donation, new_donor, new_log
 
 P = "/api/v1"
@@ -206,6 +206,48 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
                 call("GET", f"{path}/{{id}}", f"{path}/{made['id']}", org)
                 call("PATCH", f"{path}/{{id}}", f"{path}/{made['id']}", org, {catalogue.name_field: "Renamed"})
                 call("DELETE", f"{path}/{{id}}", f"{path}/{made['id']}", org)
+            for catalogue in LGL_MANAGED:  # the catalogues LGL manages itself
+                path = f"{P}/{catalogue.key}"
+                made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json
+                call("GET", path, f"{path}.json?limit=5", org)
+                call("GET", f"{path}/{{id}}", f"{path}/{made['id']}", org)
+                call("PATCH", f"{path}/{{id}}", f"{path}/{made['id']}", org, {catalogue.name_field: "Renamed"})
+                call("DELETE", f"{path}/{{id}}", f"{path}/{made['id']}", org)
+            tags = call("POST", f"{P}/categories", f"{P}/categories", org,
+                        {"name": "Tags", "item_type": "Constituent"}).json
+            keywords = f"{P}/categories/{{id}}/keywords"
+            tag = call("POST", keywords, f"{P}/categories/{tags['id']}/keywords", org, {"name": "Donor"}).json
+            call("GET", keywords, f"{P}/categories/{tags['id']}/keywords.json", org)
+            call("GET", f"{P}/keywords/{{id}}", f"{P}/keywords/{tag['id']}", org)
+            call("PATCH", f"{P}/keywords/{{id}}", f"{P}/keywords/{tag['id']}", org, {"short_code": "donor"})
+            call("POST", f"{P}/constituents/{{id}}/keywords", f"{P}/constituents/{constituent['id']}/keywords", org,
+                 {"id": tag["id"]})
+            call("GET", f"{P}/constituents/{{id}}/categories", f"{P}/constituents/{constituent['id']}/categories", org)
+            call("DELETE", f"{P}/constituents/{{id}}/keywords/{{keyword_id}}",
+                 f"{P}/constituents/{constituent['id']}/keywords/{tag['id']}", org)
+            call("DELETE", f"{P}/keywords/{{id}}", f"{P}/keywords/{tag['id']}", org)
+            # a constituent's group memberships and memberships, its nested arrays, their search
+            # terms and sorts, and the native read of them
+            board = call("POST", f"{P}/groups", f"{P}/groups", org, {"name": "Board Member"}).json
+            call("POST", f"{P}/membership_levels", f"{P}/membership_levels", org, {"name": "Gold"})
+            for collection, body, change in (("group_memberships", {"group_name": "board member"}, {"date_end": "2030-01-01"}),
+                                             ("memberships", {"membership_level_name": "Gold", "finish_date": "2030-01-01"},
+                                              {"note": "Renewed"})):
+                listed = f"{P}/constituents/{{id}}/{collection}"
+                made = call("POST", listed, f"{P}/constituents/{constituent['id']}/{collection}", org, body).json
+                call("GET", listed, f"{P}/constituents/{constituent['id']}/{collection}.json?limit=1", org)
+                one = f"{P}/{collection}/{{id}}"
+                call("GET", one, f"{P}/{collection}/{made['id']}.json", org)
+                call("PATCH", one, f"{P}/{collection}/{made['id']}", org, change)
+                call("DELETE", one, f"{P}/{collection}/{made['id']}", org)
+            call("PATCH", lgl_item, f"{P}/constituents/{constituent['id']}", org,
+                 {"groups": [{"group_id": board["id"]}], "memberships": [{"membership_level_name": "Gold"}],
+                  "remove_previous_memberships": True})
+            for query in (f"?q[]=groups={board['id']};membership_status=1&expand=groups,memberships",
+                          "?q[]=membership_end_date_from=2020-01-01&sort=membership_level!",
+                          "?q[]=membership_level=1&sort=membership_end_date_from"):
+                call("GET", f"{P}/constituents/search", f"{P}/constituents/search{query}", org)
+            call("GET", f"{P}/donors/{{record}}/memberships", f"{P}/donors/{constituent['id']}/memberships", org)
             call("DELETE", lgl_item, f"{P}/constituents/{constituent['id']}", org)
             call("DELETE", item, f"{P}/donors/{donor['id']}", org)  # refused: it has history
             call("DELETE", f"{P}/contact-logs/{{record}}", f"{P}/contact-logs/{log['id']}", org)

@@ -163,8 +163,8 @@ class ExpandedConstituent(ConstituentFields):
     class_affiliations: list[dict] = _absent("Always empty: not kept yet")
     relationships: list[dict] = _absent("Always empty: not kept yet")
     categories: list[dict] = _absent("Always empty: not kept yet")
-    groups: list[dict] = _absent("Always empty: not kept yet")
-    memberships: list[dict] = _absent("Always empty: not kept yet")
+    groups: list[GroupMembershipFields] = _absent("Its group memberships")
+    memberships: list[MembershipFields] = _absent("Its memberships")
     custom_attrs: list[dict] = _absent("Always empty: not kept yet")
 
 
@@ -490,3 +490,43 @@ class Invitation(InvitationFields):
 
 class InvitationList(Listing):
     items: list[InvitationFields]
+
+
+# ---- group memberships and memberships (faces/lgl/memberships.py) -------------------------------
+
+class GroupMembershipFields(_Stamped):
+    """A constituent in a group."""
+    id: int
+    constituent_id: int
+    group_id: int
+    group_name: str | None
+    date_start: Day | None
+    date_end: Day | None
+    is_current: bool = Field(description="Derived: no end date, or an end date today or later (UTC)")
+
+
+class GroupMembership(GroupMembershipFields):
+    api_version: Version
+
+
+class GroupMembershipList(Listing):
+    items: list[GroupMembershipFields]
+
+
+class MembershipFields(_Stamped):
+    """A constituent's membership at a level."""
+    id: int
+    constituent_id: int
+    membership_level_id: int
+    membership_level_name: str | None
+    date_start: Day | None
+    finish_date: Day | None
+    note: str | None
+
+
+class Membership(MembershipFields):
+    api_version: Version
+
+
+class MembershipList(Listing):
+    items: list[MembershipFields]
