@@ -16,13 +16,13 @@ from typing import Any, Callable
 
 from ..store.context import records
 from ..store.filters import AnyOf, Contains, Filter
-from ..store.kinds import ADDRESS_FIELDS, DONOR
+from ..store.kinds import ADDRESS_FIELDS, CONTACT_LOG, DONATION, DONOR
 from ..store.queries import Page
 from ..store.schema import Kind
 from ..store.writes import ConcurrentChange, DuplicateValue, Replayed
 from . import contact_points, lifecycle
 from .contact_points import EMAILS, PHONES, POINTS, STREETS, Plan, Point
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 
 LABEL = DONOR.label
 
@@ -81,6 +81,30 @@ def with_donor_resolved(org: str, fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("donor_id") is None:
         return dict(fields)
     return {**fields, "donor_id": resolve_id(org, fields["donor_id"])}
+
+
+def referenced(org: str, ref: Any, *, field: str = "donor_id") -> dict[str, Any]:
+    """The live donor a body names (not the path): a NotFound naming `field` otherwise, so a
+    face tells it from its path's record. One GetItem."""
+    try:
+        return records().live(org, DONOR, resolve_id(org, ref))
+    except NotFound:
+        shown = str(ref)[:EXTERNAL_ID_MAX]
+        raise NotFound(f"{LABEL} {shown} does not exist.", [FieldError(field, f"{shown} does not exist")]) from None
+
+
+def live_by_id(org: str, ids: Any) -> dict[int, dict[str, Any]]:
+    """The live donors with these ids, by id (missing and deleted ones absent): one BatchGetItem."""
+    return {donor["id"]: donor for donor in records().live_many(org, DONOR, sorted(set(ids)))}
+
+
+def full_name(donor: dict[str, Any] | None) -> str | None:
+    """A donor as a guest list names one: "First Last", or the organisation's name."""
+    if donor is None:
+        return None
+    if donor.get("is_org"):
+        return donor.get("org_name") or donor.get("sort_name")
+    return " ".join(p for p in (donor.get("first_name"), donor.get("last_name")) if p) or donor.get("sort_name")
 
 
 def _known_id(donor_id: int) -> int:
@@ -184,7 +208,8 @@ def _check_size(plans: list[Plan], more: int = 0) -> None:
 
 # A nested array of detail records written with the donor (LGL's `categories`, `groups`...):
 # (org, the donor's details by kind) -> (records to create: (kind, fields), records to delete:
-# (kind, record)); it raises a 422 naming what it cannot resolve.
+# (kind, record)[, records to update: (kind, old, new)]); it raises a 422 naming what it
+# cannot resolve.
 Nested = Callable[[str, "Details"], tuple[list[tuple[Kind, dict[str, Any]]], list[tuple[Kind, dict[str, Any]]]]]
 Details = dict[str, list[dict[str, Any]]]  # kind name -> the donor's detail records of it, by id
 
@@ -192,17 +217,21 @@ Details = dict[str, list[dict[str, Any]]]  # kind name -> the donor's detail rec
 def _planned(org: str, nested: list[Nested], details: Details):
     creates: list[tuple[Kind, dict[str, Any]]] = []
     deletes: list[tuple[Kind, dict[str, Any]]] = []
+    updates: list[tuple[Kind, dict[str, Any], dict[str, Any]]] = []
     for plan in nested:
-        made, gone = plan(org, details)
+        made, gone, *changed = plan(org, details)
         creates += made
         deletes += gone
-    return creates, deletes
+        updates += changed[0] if changed else []
+    return creates, deletes, updates
 
 
-def _write_nested(unit: Any, org: str, donor_id: int, creates, deletes) -> None:
+def _write_nested(unit: Any, org: str, donor_id: int, creates, deletes, updates=()) -> None:
     stamp = lifecycle.now()
     for kind, record in deletes:
         unit.delete(org, kind, record, stamp)
+    for kind, old, new in updates:
+        unit.update(org, kind, old, {**new, "version": old["version"] + 1, "updated_at": stamp})
     for kind, fields in creates:
         unit.create(org, kind, lifecycle.new_record({**fields, "donor_id": donor_id}))
 
@@ -217,7 +246,7 @@ def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: Cont
              for point, values in _flat_contacts(fields).items()]
     plans += [contact_points.append(point, [], contact_points.all_resolved(org, point, sent))
               for point, (sent, _) in (contacts or {}).items()]
-    creates, _ = _planned(org, list(nested), {})
+    creates, _, _ = _planned(org, list(nested), {})
     _check_size(plans, len(creates))
     if not any(plans) and not creates:
         return lifecycle.create(org, DONOR, donor, idempotency=idempotency)
@@ -286,12 +315,12 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
                  for point, values in _flat_contacts(changes, old).items()]
         plans += [contact_points.append(point, existing.get(point.kind.name, []), resolved[point], remove)
                   for point, (_, remove) in (contacts or {}).items()]
-        creates, deletes = _planned(org, list(nested), existing)
-        _check_size(plans, len(creates) + len(deletes))
+        creates, deletes, updates = _planned(org, list(nested), existing)
+        _check_size(plans, len(creates) + len(deletes) + len(updates))
         records().ids.prefetch(org, [*((p.point.kind.name, p.point.kind.id_block) for p in plans if p.creates),
                                      *((kind.name, kind.id_block) for kind, _ in creates)])
         merged = _merged(old, changes)
-        if merged == old and not any(plans) and not creates and not deletes:
+        if merged == old and not any(plans) and not creates and not deletes and not updates:
             return old, existing  # nothing changed: no write, no new version
         new = {**merged, "version": old["version"] + 1, "updated_at": lifecycle.now()}
         try:
@@ -299,7 +328,7 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
                 unit.update(org, DONOR, old, new)
                 for plan in plans:
                     contact_points.add_to(unit, org, plan, donor_id)
-                _write_nested(unit, org, donor_id, creates, deletes)
+                _write_nested(unit, org, donor_id, creates, deletes, updates)
         except (ConcurrentChange, DuplicateValue):
             continue  # changed meanwhile: merge and plan again on what it is now
         return unit.stored[(org, DONOR.name, donor_id)], _after(existing, plans, unit.stored, deletes)
@@ -358,11 +387,17 @@ def _history_refusal(donor: dict[str, Any]) -> Exception | None:
             f"Donor {donor['id']} has {logs} contact log entr{'y' if logs == 1 else 'ies'}; "
             "delete or move them to another donor first."
         )
+    volunteered = donor.get("volunteer_time_count", 0)
+    if volunteered:
+        return Conflict(
+            f"Donor {donor['id']} has {volunteered} volunteer time(s); a donor with volunteer history "
+            "cannot be deleted. Delete or move them first."
+        )
     return None
 
 
 def delete(org: str, ref: Any, expected_version: int | None) -> None:
-    """Soft delete, refused (409) while the donor has contact logs or donations (every face
+    """Soft delete, refused (409) while the donor has contact logs, donations or volunteer times (every face
     applies this one rule; `deletable` shows it, the store re-checks it inside the write);
     deleting a deleted donor succeeds again."""
     lifecycle.delete(org, DONOR, resolve_id(org, ref), expected_version, refuse=_history_refusal)
@@ -404,3 +439,14 @@ def collection(org: str, ref: Any, limit: int, cursor: str | None, *,
     page (the first also proves the donor is live); 404 when the donor is not."""
     return records().timeline(org, DONOR, resolve_id(org, ref), limit=limit, cursor=cursor, kinds=kinds,
                               filters=filters)
+
+
+# What the native face's activity view shows of a donor's timeline: its contact logs and
+# donations. Other timeline children (LGL's volunteer times) are not in its document: a client
+# that switches on an activity's type must never meet one it does not know.
+ACTIVITY_KINDS = (CONTACT_LOG, DONATION)
+
+
+def activity(org: str, ref: Any, limit: int, cursor: str | None) -> Page:
+    """A live donor's contact logs and donations, newest first, one query a page."""
+    return collection(org, ref, limit, cursor, kinds=ACTIVITY_KINDS)
