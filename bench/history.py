@@ -13,12 +13,17 @@ Gifts and reports are made by the face's own code, as `POST /api/v1/constituents
 (`.../contact_reports`) makes them after parsing its body (`schemas.parse` of the route's body
 model, the resource's field mapping, its parent path's create: the domain's rules, catalogue
 and team-member resolution, `lifecycle.new_record`), so every record is exactly what the route
-stores. Only the commit differs: the store's `create` is replaced, for the seed, by one that
-adds each record to a shared unit of work (`store.writes.UnitOfWork`, which builds the record's
-item with its keys, index keys and search row, its parent's counter and the kind's count
-shard) and commits every PER_UNIT records as one transaction (`Records.commit`): the same
-items, a donor's counter moved once by n instead of n times by 1. Seeding 70,000 records one
-HTTP request each would take most of an hour under moto.
+stores. Only the write differs (`Seeder`): for the seed, the store's `create` adds each record
+to one unit of work per constituent (`store.writes.UnitOfWork`, which builds the record's item
+with its keys, index keys and search row, and the constituent's counter), and the unit's
+record Puts go out as BatchWriteItem calls of 25 (plain puts: the ids are new, so the route's
+condition that none exists holds), the counter as the one UpdateItem the unit built (moved
+once by n instead of n times by 1), and the kinds' count shards are set once at the end
+(`Records.recount`). The same items the routes' transactions write; one HTTP request each,
+70,000 records would take most of an hour under moto.
+
+Sizes: `python -m bench.history [--gifts N] [--reports N] [--constituents N]` (defaults
+50,000, 20,000 and 3,000); progress goes to stderr, the Markdown report to stdout.
 
 After seeding, the totals are checked through the API (a gift search and the contact-report
 list with no term, a constituent's gifts and reports) before anything is measured. The
@@ -39,9 +44,7 @@ from . import calls, search
 from .calls import Api, Meter, round_trips
 from .search import Bench, Case, Measured, MotoClock
 
-GIFTS = int(os.environ.get("BENCH_GIFTS", "50000"))
-REPORTS = int(os.environ.get("BENCH_REPORTS", "20000"))
-CONSTITUENTS = int(os.environ.get("BENCH_HISTORY_CONSTITUENTS", "3000"))
+GIFTS, REPORTS, CONSTITUENTS = 50_000, 20_000, 3_000  # the defaults; `configure` (the command line) sets them
 FIRST_YEAR, LAST_YEAR = 2021, 2025   # gifts received and reports made in these years
 MONTH = ("2024-03-01", "2024-03-31")  # the one-month range searched
 WEIGHT_CAP = 40        # a constituent's share of the history: min(Pareto(1.5), WEIGHT_CAP)
@@ -65,6 +68,10 @@ WORDS = ("thanked them for their gift discussed the spring appeal and the new bu
          "at the food pantry mentioned their daughter is starting college interested in a planned gift will "
          "follow up next month left a voicemail sent the annual report met for coffee downtown toured the "
          "youth center excited about the scholarship fund prefers e-mail over phone calls").split()
+
+
+def _progress(message: str) -> None:
+    print(f"bench.history: {message}", file=sys.stderr, flush=True)
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
@@ -201,27 +208,40 @@ def _shares(rng: random.Random, ids: list[int], count: int) -> list[int]:
     return rng.choices(ids, weights, k=count)
 
 
+def _deep(total: int) -> int:
+    """An offset halfway through `total` records, on a page boundary."""
+    return (total // 2) // 25 * 25
+
+
 def cases(since: str, info: dict[str, Any]) -> list[Case]:
     gifts, reports, total = f"{P}/gifts/search", f"{P}/contact_reports", search._lgl_total
     month = f"date_from={MONTH[0]};date_to={MONTH[1]}"
-    typical, heavy = info["typical"], info["heavy"]
-    deep = (GIFTS // 2) // 25 * 25
+    typical, giver, reporter = info["typical"], info["giver"], info["reporter"]
+
+    def has(name: str) -> str:
+        return f"{info[name + '_gifts']:,} gifts, {info[name + '_reports']:,} reports"
+
     return [
         Case("gift search, one month (`date_from`, `date_to`)", f"{gifts}?q[]={month}", total=total),
+        Case("gift search, one month, `sort=gift_amount!` (largest first)",
+             f"{gifts}?q[]={month}&sort=gift_amount!", total=total),
         Case("gift search, one month + `gift_amount=gte|100` + `funds=in|<one fund>`",
              f"{gifts}?q[]={month};gift_amount=gte|100;funds=in|{info['fund']}", total=total),
         Case("gift search, no term, `offset=0`", gifts, total=total),
-        Case(f"gift search, no term, `offset={deep}`", f"{gifts}?offset={deep}", total=total),
+        Case(f"gift search, no term, `offset={_deep(GIFTS):,}`", f"{gifts}?offset={_deep(GIFTS)}", total=total),
+        Case("gift search, no term, `sort=name` (the constituents' names)", f"{gifts}?sort=name", total=total),
         Case("gift search, `updated_from=<after the seed>`", f"{gifts}?q[]=updated_from={quote(since)}", total=total),
-        Case(f"contact-report search, `constituent_id` ({info['typical_reports']} reports, "
-             f"{info['typical_gifts']} gifts)", f"{reports}/search?q[]=constituent_id={typical}", total=total),
-        Case(f"contact-report search, `constituent_id` (the most: {info['heavy_reports']} reports, "
-             f"{info['heavy_gifts']} gifts)", f"{reports}/search?q[]=constituent_id={heavy}", total=total),
-        Case("contact-report list, first page", reports, total=total),
-        Case(f"a constituent's gifts ({info['typical_gifts']} gifts, {info['typical_reports']} reports)",
-             f"{P}/constituents/{typical}/gifts", total=total),
-        Case(f"a constituent's gifts (the most: {info['heavy_gifts']} gifts, {info['heavy_reports']} reports)",
-             f"{P}/constituents/{heavy}/gifts", total=total),
+        Case(f"a constituent's gifts ({has('typical')})", f"{P}/constituents/{typical}/gifts", total=total),
+        Case(f"a constituent's gifts (the most gifts: {has('giver')})", f"{P}/constituents/{giver}/gifts",
+             total=total),
+        Case(f"contact-report search, `constituent_id` ({has('typical')})",
+             f"{reports}/search?q[]=constituent_id={typical}", total=total),
+        Case(f"contact-report search, `constituent_id` (the most reports: {has('reporter')})",
+             f"{reports}/search?q[]=constituent_id={reporter}", total=total),
+        Case("contact-report search, `updated_from=<after the seed>`",
+             f"{reports}/search?q[]=updated_from={quote(since)}", total=total),
+        Case("contact-report list, `offset=0`", reports, total=total),
+        Case(f"contact-report list, `offset={_deep(REPORTS):,}`", f"{reports}?offset={_deep(REPORTS)}", total=total),
     ]
 
 
@@ -264,6 +284,7 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
             api = Api(client, keys)
             ids = search.seed(api, CONSTITUENTS, rng)
             info["constituents_seconds"] = time.perf_counter() - started
+            _progress(f"{CONSTITUENTS:,} constituents through the API in {info['constituents_seconds']:.0f} s")
 
             def catalogue(key: str, names: list[str]) -> list[int]:
                 return [int(api.call("POST", f"{P}/{key}", {"name": name}, status=201)["id"]) for name in names]
@@ -287,11 +308,13 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
                     seeder.done()
                 seeder.finish(ORG, [DONATION, CONTACT_LOG])
             info["records_seconds"] = time.perf_counter() - seeding
+            _progress(f"{GIFTS:,} gifts and {REPORTS:,} contact reports in {info['records_seconds']:.0f} s")
             info["seed_calls"] = dict(seeder.calls)
             gift_counts, report_counts = Counter(givers), Counter(reporters)
             info["typical"] = min(ids, key=lambda c: (abs(report_counts[c] - REPORTS_WANTED), c))
-            info["heavy"] = max(ids, key=lambda c: (gift_counts[c] + report_counts[c], -c))
-            for name in ("typical", "heavy"):
+            info["giver"] = max(ids, key=lambda c: (gift_counts[c], -c))
+            info["reporter"] = max(ids, key=lambda c: (report_counts[c], -c))
+            for name in ("typical", "giver", "reporter"):
                 info[f"{name}_gifts"] = gift_counts[info[name]]
                 info[f"{name}_reports"] = report_counts[info[name]]
             # The changes a sync tool polls for, a little after the seed (past the search
@@ -306,15 +329,19 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
             info["seed_seconds"] = time.perf_counter() - started
             info["items"] = dynamo.client().describe_table(TableName=os.environ["TABLE_NAME"])["Table"]["ItemCount"]
             info["checked"] = verify(api, info)
+            _progress(f"seeded and checked in {info['seed_seconds']:.0f} s; measuring")
             gc.collect()
             gc.freeze()  # moto's tables are not the Lambda's heap: keep the collector off them
             meter.latency = calls.LATENCY
             bench = Bench(client, meter, clock, keys[auth.READ])
             results = []
+            measuring = time.perf_counter()
             for case in cases(since, info):
                 cold = bench.cold(case)
                 warm = bench.warm(case)
                 results.append((case, cold, warm))
+            info["measure_seconds"] = time.perf_counter() - measuring
+            _progress(f"measured in {info['measure_seconds']:.0f} s")
             info["key"] = results[0][1].key_calls
         gc.unfreeze()
         info["scans"] = sum(call["op"] == "Scan" for call in meter.calls)
@@ -326,7 +353,7 @@ def verify(api: Api, info: dict[str, Any]) -> list[str]:
     """The totals the API answers are the records seeded; what was checked."""
     checks = [(f"{P}/gifts/search?limit=0", GIFTS), (f"{P}/contact_reports?limit=0", REPORTS),
               (f"{P}/contact_reports/search?limit=0", REPORTS)]
-    for name in ("typical", "heavy"):
+    for name in ("typical", "giver", "reporter"):
         checks += [(f"{P}/constituents/{info[name]}/gifts?limit=0", info[f"{name}_gifts"]),
                    (f"{P}/constituents/{info[name]}/contact_reports?limit=0", info[f"{name}_reports"])]
     done = []
@@ -334,9 +361,33 @@ def verify(api: Api, info: dict[str, Any]) -> list[str]:
         answered = api.call("GET", url, scope="READ")["total_items"]
         if answered != expected:
             raise SystemExit(f"bench/history.py: GET {url} answered total_items {answered:,}, not {expected:,}")
-        done.append(f"`GET {url.replace(str(info['typical']), '{typical}').replace(str(info['heavy']), '{most}')}` "
-                    f"{answered:,}")
+        shown = url
+        for name in ("typical", "giver", "reporter"):
+            shown = shown.replace(f"/{info[name]}/", f"/{{{name}}}/")
+        done.append(f"`GET {shown}` {answered:,}")
     return done
+
+
+SOURCES = [  # where a request's reads go, for the breakdown table: (column, does the call read it)
+    ("search rows (GSI7)", lambda c: c["op"] == "Query" and c["request"].get("IndexName") == "GSI7"),
+    ("a constituent's collection (GSI1)", lambda c: c["op"] == "Query" and c["request"].get("IndexName") == "GSI1"),
+    ("whole records (BatchGetItem)", lambda c: c["op"] == "BatchGetItem"),
+    ("table Query (count shards, catalogues)", lambda c: c["op"] == "Query" and not c["request"].get("IndexName")),
+]
+
+
+def _source(m: Measured, match: Any) -> str:
+    picked = [c for c in m.calls if match(c)]
+    if not picked:
+        return "–"
+    return f"{sum(search._items_read(c) for c in picked):,} / {sum(c.get('wire_bytes', 0) for c in picked):,}"
+
+
+def _other(m: Measured) -> str:
+    rest = [c for c in m.calls if not any(match(c) for _, match in SOURCES)]
+    if not rest:
+        return "–"
+    return f"{', '.join(sorted({calls.describe(c) for c in rest}))}: {sum(c.get('wire_bytes', 0) for c in rest):,}"
 
 
 def render(results: list[tuple[Case, Measured, Measured]], info: dict[str, Any]) -> str:
@@ -345,6 +396,12 @@ def render(results: list[tuple[Case, Measured, Measured]], info: dict[str, Any])
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for case, cold, warm in results:
         lines += [search._row(case, "cold", cold), search._row(case, "warm", warm)]
+    sources = ["| request | Lambda | " + " | ".join(name for name, _ in SOURCES) + " | other calls: bytes |",
+               "|---|---|" + "---|" * (len(SOURCES) + 1)]
+    for case, cold, warm in results:
+        for state, m in (("cold", cold), ("warm", warm)):
+            sources.append(f"| {case.name} | {state} | " + " | ".join(_source(m, match) for _, match in SOURCES)
+                           + f" | {_other(m)} |")
     key = info["key"]
     key_note = (f"A cold Lambda first looks its API key up ({len(key)} GetItem, {round_trips(key)} round trip), "
                 f"not counted above." if key else "The API key's lookup did not show on the cold requests.")
@@ -354,15 +411,26 @@ def render(results: list[tuple[Case, Measured, Measured]], info: dict[str, Any])
          f"the API in {info['constituents_seconds']:.0f} s; gifts and reports made by the routes' own code, their "
          f"items built by the store's unit of work and written in {info['seed_calls'].get('BatchWriteItem', 0):,} "
          f"BatchWriteItem and {info['seed_calls'].get('UpdateItem', 0):,} UpdateItem calls (the constituents' "
-         f"counters), the count shards set by `Records.recount` ({info['records_seconds']:.0f} s); {CHANGED_GIFTS} gifts and {CHANGED_REPORTS} report changed "
-         f"{info['later']} s after the seed; {info['seed_seconds']:.0f} s in all. Checked through the API before "
-         f"measuring: " + ", ".join(info["checked"]) + ". Cold and warm, columns and modelled ms as in the "
-         f"constituents' table."),
+         f"counters), the count shards set by `Records.recount` ({info['records_seconds']:.0f} s); "
+         f"{CHANGED_GIFTS} gifts and {CHANGED_REPORTS} report changed {info['later']} s after the seed; "
+         f"{info['seed_seconds']:.0f} s in all, then {info['measure_seconds']:.0f} s measuring. Checked through "
+         f"the API before measuring: " + ", ".join(info["checked"]) + ". Cold and warm, columns and modelled ms "
+         f"as in the constituents' table; the month searched is {MONTH[0]} to {MONTH[1]}."),
         "",
         *lines,
         "",
+        "Where the reads go (items read / bytes read):",
+        "",
+        *sources,
+        "",
         f"{key_note} Scan calls: {info['scans']}.",
     ])
+
+
+def configure(gifts: int = GIFTS, reports: int = REPORTS, constituents: int = CONSTITUENTS) -> None:
+    """The history's size (the command line's options)."""
+    global GIFTS, REPORTS, CONSTITUENTS
+    GIFTS, REPORTS, CONSTITUENTS = gifts, reports, constituents
 
 
 def run() -> tuple[str, bool]:
@@ -372,7 +440,20 @@ def run() -> tuple[str, bool]:
             + render(results, info), info["scans"] == 0)
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.history", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gifts", type=int, default=GIFTS, help="gifts to seed (default %(default)s)")
+    parser.add_argument("--reports", type=int, default=REPORTS, help="contact reports to seed (default %(default)s)")
+    parser.add_argument("--constituents", type=int, default=CONSTITUENTS,
+                        help="constituents they belong to (default %(default)s)")
+    args = parser.parse_args(argv)
+    configure(args.gifts, args.reports, args.constituents)
     report_text, ok = run()
     print(report_text)
-    sys.exit(0 if ok else 1)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
