@@ -411,7 +411,7 @@ def render(results: list[tuple[Case, Measured, Measured]], info: dict[str, Any])
          f"the API in {info['constituents_seconds']:.0f} s; gifts and reports made by the routes' own code, their "
          f"items built by the store's unit of work and written in {info['seed_calls'].get('BatchWriteItem', 0):,} "
          f"BatchWriteItem and {info['seed_calls'].get('UpdateItem', 0):,} UpdateItem calls (the constituents' "
-         f"counters), the count shards set by `Records.recount` ({info['records_seconds']:.0f} s); "
+         f"counters), and the count shards set by `Records.recount`, in {info['records_seconds']:.0f} s; "
          f"{CHANGED_GIFTS} gifts and {CHANGED_REPORTS} report changed {info['later']} s after the seed; "
          f"{info['seed_seconds']:.0f} s in all, then {info['measure_seconds']:.0f} s measuring. Checked through "
          f"the API before measuring: " + ", ".join(info["checked"]) + ". Cold and warm, columns and modelled ms "
