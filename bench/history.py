@@ -225,7 +225,7 @@ def cases(since: str, info: dict[str, Any]) -> list[Case]:
         Case("gift search, one month (`date_from`, `date_to`)", f"{gifts}?q[]={month}", total=total),
         Case("gift search, one month, `sort=gift_amount!` (largest first)",
              f"{gifts}?q[]={month}&sort=gift_amount!", total=total),
-        Case("gift search, one month + `gift_amount=gte|100` + `funds=in|<one fund>`",
+        Case("gift search, one month + `gift_amount=gte\\|100` + `funds=in\\|<one fund>`",  # \\|: a Markdown cell
              f"{gifts}?q[]={month};gift_amount=gte|100;funds=in|{info['fund']}", total=total),
         Case("gift search, no term, `offset=0`", gifts, total=total),
         Case(f"gift search, no term, `offset={_deep(GIFTS):,}`", f"{gifts}?offset={_deep(GIFTS)}", total=total),

@@ -3,7 +3,7 @@ to bench/results.md. Exits 1 when a Scan was made or the sweep read more than th
 over-budget rows are reported, not failed. The two at scale take most of the run: searching
 10,000 constituents a few minutes, an organisation's history (50,000 gifts and 20,000 contact
 reports, bench/history.py) about 17 more on the shared 2-core machine (5 seeding, 10
-measuring: every cold request reads 50,000 search rows through moto)."""
+measuring: a cold gift search reads all 50,000 search rows through moto)."""
 from __future__ import annotations
 
 import sys
