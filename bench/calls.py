@@ -506,10 +506,6 @@ def scenarios(s: dict[str, Any]) -> list[Scenario]:
 
 def lgl_scenarios(s: dict[str, Any]) -> list[Scenario]:
     """LGL's routes (create and delete answer 200)."""
-    constituents, one = f"{P}/constituents", f"{P}/constituents/{s['constituent']}"
-    search = f"{constituents}/search"
-    item = constituents + "/{id}"
-
     def S(method: str, route: str, name: str, url: str, body: dict[str, Any] | None = None,
           kind: str | None = None) -> Scenario:
         return Scenario(method, route, name, url, body, status=200, kind=kind)
@@ -563,15 +559,33 @@ def _constituent_scenarios(s: dict[str, Any], S: Any) -> list[Scenario]:
     return out
 
 
+def lgl(method: str, route: str, name: str, url: str, body: dict[str, Any] | None = None) -> Scenario:
+    """An LGL request (200) of a record that shows catalogue values' names (a fund's, an
+    appeal's, a group's...), measured with the catalogues read."""
+    return Scenario(method, route, name, url, body, status=200, before=CATALOGUE_LIST)
+
+
+def record_scenarios(collection: str, ids: list[int], change: dict[str, Any],
+                     parents: dict[str, tuple[int, dict[str, Any]]]) -> list[Scenario]:
+    """A kind of LGL record below its parents (`/constituents/{id}/gifts`): each parent path's
+    list page and a create (`parents`: the parent's collection -> its id, the body), then
+    `/gifts/{id}`: ids[0] read, ids[1] patched with `change`, ids[-1] deleted."""
+    out = []
+    for parent, (parent_id, new) in parents.items():
+        listing, at = P + f"/{parent}/{{id}}/{collection}", f"{P}/{parent}/{parent_id}/{collection}"
+        out += [lgl("GET", listing, "list page (+ exact total)", at), lgl("POST", listing, "create", at, new)]
+    one = P + f"/{collection}/{{id}}"
+    return out + [
+        lgl("GET", one, "get", f"{P}/{collection}/{ids[0]}"),
+        lgl("PATCH", one, "patch", f"{P}/{collection}/{ids[1]}", change),
+        lgl("DELETE", one, "delete", f"{P}/{collection}/{ids[-1]}"),
+    ]
+
+
 def history_scenarios(s: dict[str, Any]) -> list[Scenario]:
     """LGL's gifts, contact reports and notes: per constituent, one record, the account's list
     and the searches (bench/history.py measures them on 70,000 records, cold and warm)."""
-    on, made = f"{P}/constituents/{s['constituent']}", s["lgl"]
-    parent = P + "/constituents/{id}/"
-
-    def S(method: str, route: str, name: str, url: str, body: dict[str, Any] | None = None) -> Scenario:
-        return Scenario(method, route, name, url, body, status=200, before=CATALOGUE_LIST)
-
+    made, S = s["lgl"], lgl
     gifts, reports = f"{P}/gifts/search", f"{P}/contact_reports/search"
     out = [
         S("GET", gifts, "search, date range", f"{gifts}?q[]=date_from=2025-01-01;date_to=2025-02-28"),
@@ -589,14 +603,7 @@ def history_scenarios(s: dict[str, Any]) -> list[Scenario]:
               "contact_reports": ({"text": "Met for coffee", "contact_report_type_id": 2185}, {"name": "Coffee"}),
               "notes": ({"text": "Prefers e-mail"}, {"text": "Prefers phone"})}
     for collection, (new, change) in bodies.items():
-        ids, listing, one = made[collection], parent + collection, P + f"/{collection}/{{id}}"
-        out += [
-            S("GET", listing, "list page (+ exact total)", f"{on}/{collection}"),
-            S("POST", listing, "create", f"{on}/{collection}", new),
-            S("GET", one, "get", f"{P}/{collection}/{ids[0]}"),
-            S("PATCH", one, "patch", f"{P}/{collection}/{ids[1]}", change),
-            S("DELETE", one, "delete", f"{P}/{collection}/{ids[3]}"),
-        ]
+        out += record_scenarios(collection, made[collection], change, {"constituents": (s["constituent"], new)})
     return out
 
 
