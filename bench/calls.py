@@ -309,7 +309,7 @@ def seed(api: Api) -> dict[str, Any]:
     """Records the scenarios read, change and delete; the id blocks get primed on the way."""
     donor = api.call("POST", f"{P}/donors", {"first_name": "Jane", "last_name": "Doe",
                                              "email": "jane@example.org", "external_id": EXTERNAL_ID})
-    api.call("POST", f"{P}/donors", {"first_name": "John", "last_name": "Roe"})
+    john = api.call("POST", f"{P}/donors", {"first_name": "John", "last_name": "Roe"})
     spare_donor = api.call("POST", f"{P}/donors", {"org_name": "Spare Trust", "is_org": True})
     log = {"donor_id": donor["id"], "contact_method": "PHONE", "occurred_at": "2026-06-10T02:00:00.000Z"}
     first_log = api.call("POST", f"{P}/contact-logs", {**log, "follow_up_at": "2026-06-25T00:00:00.000Z"})
@@ -330,7 +330,7 @@ def seed(api: Api) -> dict[str, Any]:
     return {"donor": donor["id"], "spare_donor": spare_donor["id"], "log": first_log["id"],
             "activity": activity["id"], "spare_activity": spare_activity["id"], "childless": childless["id"],
             "spare_log": spare_log["id"], "gift": first_gift["id"], "spare_gift": spare_gift["id"],
-            "cursor": cursors, **seed_lgl(api)}
+            "cursor": cursors, **seed_lgl(api, others=(donor["id"], john["id"]))}
 
 
 # Each kind's values on the seeded constituent: the first is preferred; the second is patched
@@ -354,18 +354,19 @@ TYPE_FIELD = {"email_addresses": "email_address_type_id", "phone_numbers": "phon
               "street_addresses": "street_address_type_id", "web_addresses": "web_address_type_id"}
 
 
-def seed_lgl(api: Api) -> dict[str, Any]:
+def seed_lgl(api: Api, others: tuple[int, int]) -> dict[str, Any]:
     """LGL's records: a constituent with four of each contact point, one to delete, and the
-    search index's rows and the lookup values read once (a warm Lambda has them)."""
+    search index's rows and the lookup values read once (a warm Lambda has them). `others`:
+    two more donors, for records a constituent has once per appeal, event or group."""
     jo = api.call("POST", f"{P}/constituents", {"first_name": "Jo", "last_name": "Jones", **POINTS}, status=200)
     spare = api.call("POST", f"{P}/constituents", {
         "first_name": "Spare", "last_name": "Constituent", "email_addresses": [{"address": "spare@example.net"}],
         "phone_numbers": [{"number": "555-0199"}]}, status=200)
-    records = seed_lgl_records(api, jo["id"])
+    records = seed_lgl_records(api, jo["id"], others)
     api.call("GET", f"{P}/constituents", scope="READ")  # the search index's rows, kept warm
     for name in ("email_address_types", "phone_number_types", "street_address_types", "web_address_types"):
         api.call("GET", f"{P}/types/{name}", scope="READ")
-    return {"constituent": jo["id"], "spare_constituent": spare["id"], "since": jo["updated_at"],
+    return {"constituent": jo["id"], "spare_constituent": spare["id"], "since": jo["updated_at"], "others": others,
             "points": {name: [point["id"] for point in jo[name]] for name in POINTS}, **records}
 
 
@@ -393,10 +394,11 @@ LGL_CATALOGUES = {
 CATALOGUE_LIST = f"{P}/funds"  # any catalogue's list reads them all (one Query), and the lookup values
 
 
-def seed_lgl_records(api: Api, constituent: int) -> dict[str, Any]:
-    """LGL's gifts, contact reports and notes on the seeded constituent (one of each to change,
-    one to delete), each kind's search rows read once; values of every catalogue to read,
-    change and delete; a category with keywords, one of them assigned to the constituent."""
+def seed_lgl_records(api: Api, constituent: int, others: tuple[int, int]) -> dict[str, Any]:
+    """LGL's gifts, contact reports, notes and volunteer times on the seeded constituent (one
+    of each to change, one to delete), each kind's search rows read once; values of every
+    catalogue to read, change and delete; a category with keywords, one of them assigned to
+    the constituent; its appeal requests, invitations and memberships (`seed_lgl_sections`)."""
     on = f"{P}/constituents/{constituent}"
     values = {}
     for key, (body, _) in NATIVE_CATALOGUES.items():
@@ -417,12 +419,40 @@ def seed_lgl_records(api: Api, constituent: int) -> dict[str, Any]:
                 "text": f"Call {n}", "name": "Thank-you call", "contact_report_type_id": 2183,
                 "original_date": f"2025-0{n}-20"}, status=200)["id"] for n in range(1, 5)],
             "notes": [api.call("POST", f"{on}/notes", {"text": f"Note {n}", "note_type_id": 1}, status=200)["id"]
-                      for n in range(1, 5)]}
+                      for n in range(1, 5)],
+            "volunteer_times": [api.call("POST", f"{on}/volunteer_times", {
+                "volunteering_category_id": 446, "description": f"Gala set-up {n}", "hours": f"{n}.5",
+                "date": f"2025-0{n}-10"}, status=200)["id"] for n in range(1, 5)],
+            **seed_lgl_sections(api, constituent, others[0], values)}
     since = api.call("GET", f"{P}/gifts/{made['gifts'][0]}", scope="READ")["updated_at"]
-    for path in ("gifts/search", "contact_reports", "notes"):  # each kind's rows, kept warm
+    for path in ("gifts/search", "contact_reports", "notes", "volunteer_times"):  # each kind's rows, kept warm
         api.call("GET", f"{P}/{path}", scope="READ")
     api.call("GET", CATALOGUE_LIST, scope="READ")
     return {"lgl": made, "gifts_since": since, "values": values, "keywords": keywords}
+
+
+def seed_lgl_sections(api: Api, constituent: int, second: int, values: dict[str, list[int]]
+                      ) -> dict[str, list[int]]:
+    """Appeal requests, invitations, group memberships and memberships to read, patch and
+    delete, in that order (`record_scenarios`), naming the first two values of their catalogue
+    (the third is deleted, not in use). A constituent is on an appeal's list, an event's and in
+    a group once: the seeded constituent on the first value only (the scenarios add it to the
+    second), another donor on both."""
+
+    def add(collection: str, on: int, body: dict[str, Any]) -> int:
+        return api.call("POST", f"{P}/constituents/{on}/{collection}", body, status=200)["id"]
+
+    out = {}
+    kinds = (("appeal_requests", "appeal_id", "appeals"), ("invitations", "event_id", "events"),
+             ("group_memberships", "group_id", "groups"))
+    for collection, ref, catalogue in kinds:
+        first, other = values[catalogue][:2]
+        out[collection] = [add(collection, constituent, {ref: first}), add(collection, second, {ref: first}),
+                           add(collection, second, {ref: other})]
+    levels = values["membership_levels"]
+    out["memberships"] = [add("memberships", constituent, {"membership_level_id": level, "date_start": "2024-01-01"})
+                          for level in (levels[0], levels[1], levels[0])]
+    return out
 
 
 def scenarios(s: dict[str, Any]) -> list[Scenario]:
@@ -510,7 +540,7 @@ def lgl_scenarios(s: dict[str, Any]) -> list[Scenario]:
           kind: str | None = None) -> Scenario:
         return Scenario(method, route, name, url, body, status=200, kind=kind)
 
-    return _constituent_scenarios(s, S) + history_scenarios(s) + catalogue_scenarios(s)
+    return _constituent_scenarios(s, S) + history_scenarios(s) + section_scenarios(s) + catalogue_scenarios(s)
 
 
 def _constituent_scenarios(s: dict[str, Any], S: Any) -> list[Scenario]:
@@ -583,10 +613,11 @@ def record_scenarios(collection: str, ids: list[int], change: dict[str, Any],
 
 
 def history_scenarios(s: dict[str, Any]) -> list[Scenario]:
-    """LGL's gifts, contact reports and notes: per constituent, one record, the account's list
-    and the searches (bench/history.py measures them on 70,000 records, cold and warm)."""
+    """LGL's gifts, contact reports, notes and volunteer times: per constituent, one record,
+    the account's list and the searches (bench/history.py measures gifts and contact reports
+    on 70,000 records, cold and warm)."""
     made, S = s["lgl"], lgl
-    gifts, reports = f"{P}/gifts/search", f"{P}/contact_reports/search"
+    gifts, reports, times = f"{P}/gifts/search", f"{P}/contact_reports/search", f"{P}/volunteer_times/search"
     out = [
         S("GET", gifts, "search, date range", f"{gifts}?q[]=date_from=2025-01-01;date_to=2025-02-28"),
         S("GET", gifts, "search, gift_amount + funds", f"{gifts}?q[]=gift_amount=gte|20;funds=in|{s['values']['funds'][0]}"),
@@ -598,12 +629,45 @@ def history_scenarios(s: dict[str, Any]) -> list[Scenario]:
         S("GET", reports, "search, no term", reports),
         S("GET", f"{P}/contact_reports", "list page (+ exact total)", f"{P}/contact_reports"),
         S("GET", f"{P}/notes", "list page (+ exact total)", f"{P}/notes"),
+        S("GET", times, "search, date range", f"{times}?q[]=date_from=2025-02-01;date_to=2025-03-31"),
+        S("GET", times, "search, description", f"{times}?q[]=description=set-up"),
+        S("GET", times, "search, constituent_id (their own)", f"{times}?q[]=constituent_id={s['constituent']}"),
+        S("GET", times, "search, no term", times),
+        S("GET", f"{P}/volunteer_times", "list page (+ exact total)", f"{P}/volunteer_times"),
     ]
     bodies = {"gifts": ({"received_amount": "75.00", "received_date": "2025-06-01"}, {"note": "Changed"}),
               "contact_reports": ({"text": "Met for coffee", "contact_report_type_id": 2185}, {"name": "Coffee"}),
-              "notes": ({"text": "Prefers e-mail"}, {"text": "Prefers phone"})}
+              "notes": ({"text": "Prefers e-mail"}, {"text": "Prefers phone"}),
+              "volunteer_times": ({"volunteering_category_id": 447, "hours": "2"}, {"hours": "3.25"})}
     for collection, (new, change) in bodies.items():
         out += record_scenarios(collection, made[collection], change, {"constituents": (s["constituent"], new)})
+    return out
+
+
+def section_scenarios(s: dict[str, Any]) -> list[Scenario]:
+    """LGL's appeal requests and invitations (listed and created through the appeal or event
+    and through the constituent), group memberships and memberships: the seeded constituent
+    added to the second appeal, event, group or level; another donor to the first appeal's
+    and event's lists (`seed_lgl_sections`)."""
+    made, values, jo, third = s["lgl"], s["values"], s["constituent"], s["others"][1]
+    out = []
+    for collection, ref, parent, change in (("appeal_requests", "appeal_id", "appeals", {"ask_amount": "250.00"}),
+                                            ("invitations", "event_id", "events", {"rsvp": 1})):
+        first, second = values[parent][:2]
+        out += record_scenarios(collection, made[collection], change, {
+            parent: (first, {"constituent_id": third}), "constituents": (jo, {ref: second})})
+    guest = {"parent_invitation_id": made["invitations"][0], "is_a_guest": True, "guest_first_name": "Sam",
+             "guest_last_name": "Poe"}
+    out.append(lgl("POST", P + "/events/{id}/invitations", "create, additional guest (of a host)",
+                   f"{P}/events/{values['events'][0]}/invitations", guest))
+    groups, levels = values["groups"], values["membership_levels"]
+    out += record_scenarios("group_memberships", made["group_memberships"], {"date_start": "2016-01-01"},
+                            {"constituents": (jo, {"group_id": groups[1]})})
+    out.append(lgl("POST", P + "/constituents/{id}/group_memberships", "create, a group it is in already "
+                   "(applied to that one)", f"{P}/constituents/{jo}/group_memberships",
+                   {"group_id": groups[0], "date_end": "2030-12-31"}))
+    out += record_scenarios("memberships", made["memberships"], {"note": "Renewed"},
+                            {"constituents": (jo, {"membership_level_id": levels[1], "date_start": "2025-01-01"})})
     return out
 
 
