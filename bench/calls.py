@@ -458,7 +458,7 @@ def seed_lgl_sections(api: Api, constituent: int, second: int, values: dict[str,
 def scenarios(s: dict[str, Any]) -> list[Scenario]:
     logs, donors, gifts = f"{P}/contact-logs", f"{P}/donors", f"{P}/donations"
     log_item, donor_item, gift_item = logs + "/{record}", donors + "/{record}", gifts + "/{record}"
-    activity = donors + "/{record}/activity"
+    activity, memberships = donors + "/{record}/activity", donors + "/{record}/memberships"
     queue = f"{P}/follow-ups"
     gb_list, gb_item = "/v1/contacts/{contact}/activities", "/v1/contacts/{contact}/activities/{activity}"
     gb_activities = f"/v1/contacts/{s['donor']}/activities"
@@ -499,6 +499,10 @@ def scenarios(s: dict[str, Any]) -> list[Scenario]:
         S("GET", donor_item, "get by external_id", f"{donors}/{EXTERNAL_ID}"),
         S("PATCH", donor_item, "patch", f"{donors}/{s['donor']}", {"nick_name": "JD"}),
         S("DELETE", donor_item, "delete", f"{donors}/{s['spare_donor']}"),
+        S("GET", memberships, "groups, keywords and memberships", f"{donors}/{s['constituent']}/memberships",
+          kind="get", before=CATALOGUE_LIST),
+        S("GET", memberships, "by external_id", f"{donors}/{EXTERNAL_ID}/memberships", kind="get",
+          before=CATALOGUE_LIST),
         S("GET", activity, "activity page", f"{donors}/{s['donor']}/activity"),
         S("GET", activity, "activity page, donor as external_id", f"{donors}/{EXTERNAL_ID}/activity"),
         S("GET", activity, "activity page 2 (cursor)", f"{donors}/{s['donor']}/activity?limit=1&cursor={s['cursor']['activity']}"),
