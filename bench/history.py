@@ -254,7 +254,7 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
 
     from tools import moto_rollback
 
-    from . import moto_at_scale
+    from tools import moto_at_scale
     moto_rollback.install()
     moto_at_scale.install()
 

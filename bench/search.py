@@ -1,7 +1,7 @@
 """Searching and listing 10,000 constituents: what a request reads, cold and warm.
 
 Under moto, with tools.moto_rollback as the tests have it (a transaction costs its own items,
-not copies of the whole table) and bench.moto_at_scale (an index Query paged as DynamoDB pages
+not copies of the whole table) and tools.moto_at_scale (an index Query paged as DynamoDB pages
 it, and moto fast enough on ~50,000 items): one organisation of N constituents and a second,
 smaller one. Every constituent is created through the API (LGL's `POST /api/v1/constituents`
 with its nested e-mail, phone, street and web addresses, through chalice.test.Client), so the
@@ -274,7 +274,7 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
 
     from tools import moto_rollback
 
-    from . import moto_at_scale
+    from tools import moto_at_scale
     moto_rollback.install()
     moto_at_scale.install()
 

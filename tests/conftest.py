@@ -27,9 +27,10 @@ for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
 
 from moto import mock_aws  # noqa: E402
 
-from tools import moto_rollback  # noqa: E402
+from tools import moto_at_scale, moto_rollback  # noqa: E402
 
 moto_rollback.install()  # transactions roll back by their own items, not by whole-table copies
+moto_at_scale.install()  # a Query pages as DynamoDB's does and does not re-sort the whole table each time
 
 from chalicelib import auth, config, warm_cache  # noqa: E402
 from chalicelib.aws import reset_clients  # noqa: E402

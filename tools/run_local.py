@@ -138,9 +138,10 @@ class SerialisedWSGI:
 def _serialised_moto_server() -> Any:
     from moto.server import DomainDispatcherApplication, ThreadedMotoServer
 
-    from tools import moto_rollback
+    from tools import moto_at_scale, moto_rollback
 
     moto_rollback.install()  # a transaction's cost stays its own items', however large the table
+    moto_at_scale.install()  # a Query's cost is not a sort of the whole table
 
     class SerialisedMoto(ThreadedMotoServer):
         """moto's ThreadedMotoServer with its WSGI app wrapped in SerialisedWSGI.

@@ -1,7 +1,9 @@
 """moto's Query on a table of ~50,000 items: paged as DynamoDB pages an index, and fast enough.
 
-Only bench.search and bench.history install this (`install()`), for their organisations of
-10,000 constituents and of 70,000 gifts and contact reports.
+The tests (tests/conftest.py), `make run` (tools/run_local.py) and the benchmarks install this
+(`install()`): the tests' module worlds, `make run`'s long-lived table and the benchmarks'
+organisations of 10,000 constituents and 70,000 gifts and contact reports all query one
+table whose every Query moto answers by sorting the whole table.
 What moto 5.2 does, and what changes:
 
 1. **An index's pages.** moto cuts a Query's page at 1 MB of the *table's* items, also on an
