@@ -14,6 +14,7 @@ stronger "nothing changed" than any face's view of it, and covers both organisat
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import os
@@ -31,7 +32,9 @@ from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 
 import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
+from chalicelib import warm_cache
 from chalicelib.domain import catalogues
+from chalicelib.store import context
 from chalicelib.domain.fields import REF
 from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
@@ -515,12 +518,37 @@ def world() -> Iterator[World]:
 _OWN = itertools.count(1)
 
 
-@pytest.fixture
-def own(world) -> tuple[Org, Records]:
-    """An organisation of its own in the module's world, with one record of each kind, for a
-    test that changes data: the other tests' organisations stay as they were."""
+@pytest.fixture(scope="module")
+def _own_seeded(world) -> tuple[Org, Records, dict]:
     org = make_org(f"own-{next(_OWN)}")
-    return org, seed(world.api, org, "own")
+    records = seed(world.api, org, "own")
+    return org, records, _table_items()
+
+
+@pytest.fixture
+def own(world, _own_seeded) -> Iterator[tuple[Org, Records]]:
+    """An organisation of its own in the module's world, with one record of each kind, for a
+    test that changes data: the other tests' organisations stay as they were.
+
+    Seeded once per module (forty-odd requests on a table that grows with every kind); after
+    each test the table is put back as it was just after the seed, every item of it, and every
+    cache forgotten, so each test starts from the same records as if seeded for it alone."""
+    org, records, seeded = _own_seeded
+    try:
+        yield org, records
+    finally:
+        _table().items = copy.deepcopy(seeded)
+        context.reset()
+        warm_cache.clear_all()
+
+
+def _table() -> Any:
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].get_table(os.environ["TABLE_NAME"])
+
+
+def _table_items() -> dict:
+    """A copy of every item moto holds for the table (its indexes are derived from them)."""
+    return copy.deepcopy(_table().items)
 
 
 def table_state() -> dict[tuple[str, str], dict]:
@@ -530,9 +558,8 @@ def table_state() -> dict[tuple[str, str], dict]:
     every item through boto3: the tests compare it thousands of times). Except the id
     counters: a create reserves its id before its write, so a refused create (an
     Idempotency-Key reused with another body) may skip ids, as docs/storage.md says."""
-    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]]
     return {(item.hash_key.value, item.range_key.value): item.to_json()["Attributes"]
-            for item in backend.get_table(os.environ["TABLE_NAME"]).all_items()
+            for item in _table().all_items()
             if not item.range_key.value.startswith("COUNTER#")}
 
 
