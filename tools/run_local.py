@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
 
 from chalicelib import auth, config, notify  # noqa: E402
 from chalicelib.config import ConfigurationError, settings  # noqa: E402
-from chalicelib.domain import contact_logs, donations, donors, follow_ups, organisations  # noqa: E402
+from chalicelib.domain import catalogues, contact_logs, donations, donors, follow_ups, organisations  # noqa: E402
 from chalicelib.errors import Conflict, DomainError, Unauthorized, ValidationFailed  # noqa: E402
 from chalicelib.domain.timestamps import format_timestamp, utcnow  # noqa: E402
 from chalicelib.faces import unknown_path  # noqa: E402
@@ -272,6 +272,8 @@ def seed_demo(org: str = "demo") -> None:
          "notes": "Reminder about the gala."},
     ):
         contact_logs.create(org, {**entry, "recorded_by_id": staff})
+    for catalogue, name in (("campaigns", "Spring appeal"), ("funds", "General")):  # what the gifts name
+        catalogues.create(org, catalogues.CATALOGUES[catalogue], {"name": name})
     for gift in (
         {"donor_id": jane["id"], "amount": "250.00", "received_at": day(-40), "payment_method": "credit_card",
          "campaign": "Spring appeal"},
