@@ -77,8 +77,9 @@ ATTRIBUTES = CATALOGUES.add(Catalogue(
     "attributes", kinds.ATTRIBUTE,
     (Spec("name", required=True, max_length=100), Spec("item_type", max_length=30), Spec("key", max_length=100),
      Spec("description", LONG_TEXT, max_length=2000), Spec("classification", TEXT, max_length=10),
-     Spec("min_val", max_length=40), Spec("max_val", max_length=40)),
-    also_named_by=("key",), ordered_by=(), unique_within="item_type",
-    derived=(("key", snake_key), ("item_type", lambda v: "Constituent"), ("classification", lambda v: "text")),
+     Spec("min_val", max_length=40), Spec("max_val", max_length=40), Spec("ordinal", INTEGER)),
+    also_named_by=("key",), ordered_by=("ordinal",), unique_within="item_type",
+    derived=(("key", snake_key), ("item_type", lambda v: "Constituent"), ("classification", lambda v: "text"),
+             ("ordinal", lambda v: 100)),
     rule=lambda org, value: (_one_of("item_type", ("Constituent", "Invitation", "AppealRequest"))(org, value),
                              _one_of("classification", CLASSIFICATIONS)(org, value))))

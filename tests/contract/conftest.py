@@ -66,11 +66,13 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #                a value of each catalogue LGL manages itself (the category has no keywords)
 #   keyword-category, keyword, assigned-keyword
 #                a category with two keywords, the second assigned to log-donor
+#   class-affiliation, relationship
+#                log-donor's class affiliation, and its relationship to donor (whose reciprocal is donor's)
 CATALOGUES = catalogues.CATALOGUES.natively_managed()
 LGL_MANAGED = [c for c in catalogues.CATALOGUES.listed() if c.lgl_managed]
 KINDS = ("donor", "log-donor", "contact-log", "note", "donation", "email-address", "phone-number", "street-address",
          "web-address", *(c.item_type.replace("_", "-") for c in (*CATALOGUES, *LGL_MANAGED)), "keyword-category",
-         "keyword", "assigned-keyword")
+         "keyword", "assigned-keyword", "class-affiliation", "relationship")
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -264,15 +266,18 @@ for _collection, (_kind, _model, _body) in _LGL_POINTS.items():
     })
 
 
-def lgl_resource(collection: str, kind: str, model, body: dict[str, Any], change: dict[str, Any], *,
-                 parents: dict[str, str] | None = None, listing: bool = False, search: bool = False) -> None:
+def lgl_resource(collection: str, kind: str, model, body: dict[str, Any] | Callable[[Records], dict[str, Any]],
+                 change: dict[str, Any], *, parents: dict[str, str] | None = None, listing: bool = False,
+                 search: bool = False) -> None:
     """Describe the routes faces/lgl/resources.py declares for one resource: `kind` is the
     record its `{id}` names, `parents` the record each parent path's `{id}` names (a parent
-    with a record of the kind: listing it shows something)."""
+    with a record of the kind: listing it shows something); `body` a valid new one (or what
+    makes one of the world's records)."""
     for parent, parent_kind in (parents or {"constituents": "log-donor"}).items():
         path = f"{L}/{parent}/{{id}}/{collection}"
         _LGL_ROUTES[("GET", path)] = Route(ids={"id": parent_kind}, params=("limit", "offset"))
-        _LGL_ROUTES[("POST", path)] = Route(ids={"id": parent_kind}, body=lambda r: dict(body), fields=fields_of(model))
+        _LGL_ROUTES[("POST", path)] = Route(ids={"id": parent_kind}, fields=fields_of(model),
+                                            body=body if callable(body) else lambda r: dict(body))
     item = f"{L}/{collection}/{{id}}"
     _LGL_ROUTES.update({
         ("GET", item): Route(ids={"id": kind}),
@@ -336,6 +341,11 @@ _LGL_ROUTES.update({
                                                                              "keyword_id": "assigned-keyword"}),
     ("GET", f"{L}/constituents/{{id}}/categories"): Route(ids={"id": "log-donor"}, params=("limit", "offset")),
 })
+# class affiliations and relationships
+lgl_resource("class_affiliations", "class-affiliation", lgl_schemas.ClassAffiliationBody,
+             {"year": "2023", "class_affiliation_type_id": "515"}, {"year": "2024"})
+lgl_resource("constituent_relationships", "relationship", lgl_schemas.RelationshipBody,
+             lambda r: {"related_constituent_id": r["donor"], "name": "Friend"}, {"name": "Family"})
 
 LGL = Face(
     name="lgl",
@@ -434,8 +444,19 @@ def seed(api: Api, org: Org, tag: str) -> Records:
                          for n in ("keyword", "assigned keyword"))
     assert api.post(f"{L}/constituents/{donor['id']}/keywords", org, {"id": assigned}).status_code == 200
     points.update({"keyword-category": str(tags), "keyword": str(keyword), "assigned-keyword": str(assigned)})
+    points.update(_relations(api, org, tag, donor["id"], bare["id"]))
     return {"log-donor": donor["id"], "contact-log": log["id"], "note": str(note.json["id"]), "donation": gift["id"],
             "donor": bare["id"], **points}
+
+
+def _relations(api: Api, org: Org, tag: str, donor: str, bare: str) -> Records:
+    """The donor's class affiliation, and its relationship to the bare donor."""
+    affiliation = api.post(f"{L}/constituents/{donor}/class_affiliations", org,
+                           {"class_affiliation_type_id": 515, "year": 2000 + len(tag), "note": f"{tag}'s class"})
+    relationship = api.post(f"{L}/constituents/{donor}/constituent_relationships", org,
+                            {"related_constituent_id": bare, "name": "Parent"})
+    assert affiliation.status_code == relationship.status_code == 200, (affiliation.body, relationship.body)
+    return {"class-affiliation": str(affiliation.json["id"]), "relationship": str(relationship.json["id"])}
 
 
 _SEEDED = {"email_addresses": lambda tag, n: {"address": f"{tag}.{n}@example.org"},
