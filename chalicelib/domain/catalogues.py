@@ -136,6 +136,13 @@ def name_of(org: str, catalogue: Catalogue, value_id: Any) -> str | None:
     return None if value is None else value.get(catalogue.name_field)
 
 
+def plural(noun: str) -> str:
+    """"fund" -> "funds", "category" -> "categories", "marital status" -> "marital statuses"."""
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 def resolve(org: str, catalogue: Catalogue, *, value_id: Any = None, name: Any = None, id_field: str,
             name_field: str, **where: Any) -> Record:
     """The live value an id or a name names (the id wins when both are sent); a 422 naming
@@ -145,7 +152,7 @@ def resolve(org: str, catalogue: Catalogue, *, value_id: Any = None, name: Any =
     listing = ", ".join(f"{v['id']} {v.get(catalogue.name_field)}" for v in known[:50]) or "none yet"
     if len(known) > 50:
         listing += f", and {len(known) - 50} more"
-    what = catalogue.label.lower() + ("es" if catalogue.label.endswith("s") else "s")
+    what = plural(catalogue.label.lower())
     if value_id is not None:
         for value in known:
             if value["id"] == value_id:

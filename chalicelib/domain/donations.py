@@ -15,11 +15,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..errors import ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONATION
 from ..store.queries import Page
-from . import catalogues, donors, lifecycle, money, organisations, record_search
+from . import catalogues, custom_fields, donors, lifecycle, money, organisations, record_search
 from . import fields as f
 from .fields import Spec
 from .gift_catalogues import (APPEALS, CAMPAIGNS, EVENTS, FUNDS, GIFT, GIFT_CATEGORIES, GIFT_TYPES,
@@ -56,7 +56,9 @@ SPECS = (
     Spec("tribute_recipient_address", f.LONG_TEXT, max_length=1000),
     Spec("tribute_recipient_notification_template", max_length=255),
 )
-EDITABLE = ("donor_id", "amount", "currency", "received_at", "team_member_id", *REFERENCES, *(s.name for s in SPECS))
+EDITABLE = ("donor_id", "amount", "currency", "received_at", "team_member_id", *REFERENCES, *(s.name for s in SPECS),
+            custom_fields.FIELD)
+CUSTOM_FIELDS_SENT = "custom_fields"  # LGL's custom_fields as sent: applied to what the gift holds
 DO_NOT_ACK = "do_not_ack"
 
 
@@ -147,6 +149,9 @@ def _checked(org: str, donation: dict[str, Any], old: dict[str, Any] | None = No
     if checked["received_at"] is None:
         raise ValidationFailed.on("received_at", "cannot be null")
     checked.setdefault("gift_type_id", GIFT)
+    if CUSTOM_FIELDS_SENT in checked:
+        checked[custom_fields.FIELD] = custom_fields.applied(org, "Gift", (old or {}).get(custom_fields.FIELD, []),
+                                                             checked.pop(CUSTOM_FIELDS_SENT) or []) or None
     if checked.get("payment_type_id") is None and checked.get("payment_method"):  # written before payment types
         checked["payment_type_id"] = payment_type_of_method(org, checked["payment_method"])
     checked.pop("payment_method", None)
@@ -222,7 +227,41 @@ def search(org: str, *, donor: Any = None, limit: int, cursor: str | None) -> Pa
     return records().listed(org, DONATION, newest_first=True, limit=limit, cursor=cursor)
 
 
+def matching(org: str, filters=(), **options: Any) -> record_search.Found:
+    """Live donations every filter keeps, a page of them in an order, with the exact total
+    (record_search.search over their compact rows; `options` are its)."""
+    return record_search.search(org, DONATION, filters, **options)
+
+
 def deposited(donation: dict[str, Any]) -> tuple[str, Decimal]:
     """When and how much was deposited: as sent, else the received date and amount."""
     received = str(donation["received_at"])[:10]
     return donation.get("deposit_date") or received, donation.get("deposited_amount", donation["amount"])
+
+
+# What a gift's search row calls the references a donor's giving is totalled by.
+_ROW_KEYS = {"appeal_id": "ap", "event_id": "e"}
+
+
+def given_to(org: str, donor_ids: Any, field: str) -> dict[tuple[int, int], Decimal]:
+    """What each donor gave to each appeal (`field` "appeal_id") or event ("event_id"): the
+    exact sum of their live donations naming it, by (donor id, its id). One donor: its own
+    donations (one Query of its timeline); several: the organisation's donation rows (the
+    search index, which a warm Lambda keeps and reads only the changes of)."""
+    key, wanted = _ROW_KEYS[field], set(donor_ids)
+    if not wanted:
+        return {}
+    if len(wanted) == 1:
+        try:
+            rows = records().child_rows(org, donors.DONOR, next(iter(wanted)), DONATION)
+        except NotFound:
+            rows = []
+    else:
+        rows = [row for row in records().search_rows(org, DONATION) if row.fields.get("dn") in wanted]
+    out: dict[tuple[int, int], Decimal] = {}
+    for row in rows:
+        value = row.fields.get(key)
+        if value is not None:
+            pair = (row.fields["dn"], value)
+            out[pair] = out.get(pair, Decimal(0)) + Decimal(str(row.fields["a"]))
+    return out

@@ -18,10 +18,11 @@ from ..store.context import records
 from ..store.kinds import DONOR
 from ..store.schema import children_of
 from ..store.search_index import Row
+from . import memberships, record_search
 from .contact_points import digits
 
 Filter = Callable[[Row], bool]
-ORDERS = ("name", "external_id", "id", "created", "updated")
+ORDERS = ("name", "external_id", "id", "created", "updated", "membership_level", "membership_end")
 
 
 @dataclass
@@ -180,6 +181,81 @@ def attribute_number(attribute_id: int, compare: Callable[[Decimal], bool]) -> F
     return keep
 
 
+# ---- groups and memberships (domain/memberships.py): a group membership's facet is its group's
+# id, a membership's its [level id, start, finish] ("" when none); the membership terms read
+# the donor's latest membership only.
+
+def in_groups(group_ids: Iterable[int]) -> Filter:
+    """Donors in one of these groups (a membership of it, whatever its dates)."""
+    wanted = set(group_ids)
+    return lambda row: any(value in wanted for value in _facets(row, memberships.GROUP_MEMBERSHIP.name))
+
+
+def _latest_membership(row: Row) -> tuple | None:
+    """(id, level id, start, finish) of the donor's latest membership, or None."""
+    prefix = f"{memberships.MEMBERSHIP.name}#"
+    return memberships.latest((int(key[len(prefix):]), *value) for key, value in row.facets.items()
+                              if key.startswith(prefix) and isinstance(value, list) and len(value) == 3)
+
+
+def membership_status(active: bool, on: str | None = None) -> Filter:
+    """Donors whose latest membership is active (finishes `on` or later, or never), or lapsed."""
+    day = on or memberships.today()
+
+    def keep(row: Row) -> bool:
+        last = _latest_membership(row)
+        return last is not None and memberships.is_active(last[3], day) is active
+    return keep
+
+
+def membership_level_in(level_ids: Iterable[int]) -> Filter:
+    """Donors whose latest membership is of one of these levels."""
+    wanted = set(level_ids)
+
+    def keep(row: Row) -> bool:
+        last = _latest_membership(row)
+        return last is not None and last[1] in wanted
+    return keep
+
+
+def membership_ends_from(day: str) -> Filter:
+    """Donors whose latest membership finishes on or after `day` (one that never does: not)."""
+    def keep(row: Row) -> bool:
+        last = _latest_membership(row)
+        return last is not None and bool(last[3]) and last[3] >= day
+    return keep
+
+
+def membership_ends_to(day: str) -> Filter:
+    """Donors whose latest membership finishes on or before `day`."""
+    def keep(row: Row) -> bool:
+        last = _latest_membership(row)
+        return last is not None and bool(last[3]) and last[3] <= day
+    return keep
+
+
+def _membership_order(org: str, name: str) -> Callable[[Row], tuple]:
+    """By the latest membership's level name, or its finish date; donors without one last."""
+    if name == "membership_level":
+        names: dict[Any, str] = {}
+
+        def level(level_id: Any) -> str:
+            if level_id not in names:
+                names[level_id] = " ".join((memberships.level_name(org, level_id) or "").casefold().split())
+            return names[level_id]
+
+        def by_level(row: Row) -> tuple:
+            last = _latest_membership(row)
+            return (last is None, level(last[1]) if last else "", row.id)
+        return by_level
+
+    def by_finish(row: Row) -> tuple:
+        last = _latest_membership(row)
+        finish = last[3] if last else ""
+        return (not finish, finish, row.id)
+    return by_finish
+
+
 def text_contains(text: str) -> Filter:
     """The native text search over the index (MPDX's wildcard): names, external id, notes,
     any e-mail address or phone number; a phone-like text also by its digits."""
@@ -202,7 +278,9 @@ def text_contains(text: str) -> Filter:
 
 # ---- the search ------------------------------------------------------------------------------
 
-def _order(name: str) -> Callable[[Row], tuple]:
+def _order(name: str, org: str) -> Callable[[Row], tuple]:
+    if name in ("membership_level", "membership_end"):
+        return _membership_order(org, name)
     if name == "name":
         return lambda row: (" ".join(row.fields.get("s", "").casefold().split()), row.id)
     if name == "external_id":  # donors without one last
@@ -225,14 +303,8 @@ def search(org: str, filters: Iterable[Filter] = (), *, order: str = "name", des
     filters = list(filters)
     rows = [row for row in records().search_rows(org, DONOR, changed_since=changed_since)
             if all(keep(row) for keep in filters)]
-    rows.sort(key=_order(order), reverse=descending)
-    page_rows = rows[offset:offset + limit] if limit else []
-    donors = records().live_many(org, DONOR, [row.id for row in page_rows])
-    if len(donors) < len(page_rows):  # deleted since the index was read: fill the page from further on
-        more = rows[offset + limit:]
-        while more and len(donors) < len(page_rows):
-            donors += records().live_many(org, DONOR, [row.id for row in more[:len(page_rows) - len(donors)]])
-            more = more[len(page_rows):]
+    rows.sort(key=_order(order, org), reverse=descending)
+    donors = record_search.page_of(org, DONOR, rows, offset, limit)
     result = Result(total=len(rows), donors=donors)
     if contacts:
         result.contacts = contacts_of(org, donors)

@@ -16,13 +16,13 @@ from typing import Any, Callable
 
 from ..store.context import records
 from ..store.filters import AnyOf, Contains, Filter
-from ..store.kinds import ADDRESS_FIELDS, DONOR, RELATIONSHIP
+from ..store.kinds import ADDRESS_FIELDS, CONTACT_LOG, DONATION, DONOR, RELATIONSHIP
 from ..store.queries import Page
 from ..store.schema import Kind
 from ..store.writes import ConcurrentChange, DuplicateValue, Replayed
 from . import contact_points, custom_attrs, lifecycle
 from .contact_points import EMAILS, PHONES, POINTS, STREETS, Plan, Point
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 
 LABEL = DONOR.label
 
@@ -84,6 +84,30 @@ def with_donor_resolved(org: str, fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("donor_id") is None:
         return dict(fields)
     return {**fields, "donor_id": resolve_id(org, fields["donor_id"])}
+
+
+def referenced(org: str, ref: Any, *, field: str = "donor_id") -> dict[str, Any]:
+    """The live donor a body names (not the path): a NotFound naming `field` otherwise, so a
+    face tells it from its path's record. One GetItem."""
+    try:
+        return records().live(org, DONOR, resolve_id(org, ref))
+    except NotFound:
+        shown = str(ref)[:EXTERNAL_ID_MAX]
+        raise NotFound(f"{LABEL} {shown} does not exist.", [FieldError(field, f"{shown} does not exist")]) from None
+
+
+def live_by_id(org: str, ids: Any) -> dict[int, dict[str, Any]]:
+    """The live donors with these ids, by id (missing and deleted ones absent): one BatchGetItem."""
+    return {donor["id"]: donor for donor in records().live_many(org, DONOR, sorted(set(ids)))}
+
+
+def full_name(donor: dict[str, Any] | None) -> str | None:
+    """A donor as a guest list names one: "First Last", or the organisation's name."""
+    if donor is None:
+        return None
+    if donor.get("is_org"):
+        return donor.get("org_name") or donor.get("sort_name")
+    return " ".join(p for p in (donor.get("first_name"), donor.get("last_name")) if p) or donor.get("sort_name")
 
 
 def _known_id(donor_id: int) -> int:
@@ -384,11 +408,17 @@ def _history_refusal(donor: dict[str, Any]) -> Exception | None:
             f"Donor {donor['id']} has {logs} contact log entr{'y' if logs == 1 else 'ies'}; "
             "delete or move them to another donor first."
         )
+    volunteered = donor.get("volunteer_time_count", 0)
+    if volunteered:
+        return Conflict(
+            f"Donor {donor['id']} has {volunteered} volunteer time(s); a donor with volunteer history "
+            "cannot be deleted. Delete or move them first."
+        )
     return None
 
 
 def delete(org: str, ref: Any, expected_version: int | None) -> None:
-    """Soft delete, refused (409) while the donor has contact logs or donations (every face
+    """Soft delete, refused (409) while the donor has contact logs, donations or volunteer times (every face
     applies this one rule; `deletable` shows it, the store re-checks it inside the write);
     deleting a deleted donor succeeds again. Its details go with it, and the other side of each
     of its relationships (on the related donors) in the same write: no donor is left related
@@ -445,3 +475,14 @@ def collection(org: str, ref: Any, limit: int, cursor: str | None, *,
     page (the first also proves the donor is live); 404 when the donor is not."""
     return records().timeline(org, DONOR, resolve_id(org, ref), limit=limit, cursor=cursor, kinds=kinds,
                               filters=filters)
+
+
+# What the native face's activity view shows of a donor's timeline: its contact logs and
+# donations. Other timeline children (LGL's volunteer times) are not in its document: a client
+# that switches on an activity's type must never meet one it does not know.
+ACTIVITY_KINDS = (CONTACT_LOG, DONATION)
+
+
+def activity(org: str, ref: Any, limit: int, cursor: str | None) -> Page:
+    """A live donor's contact logs and donations, newest first, one query a page."""
+    return collection(org, ref, limit, cursor, kinds=ACTIVITY_KINDS)

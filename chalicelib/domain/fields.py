@@ -76,8 +76,13 @@ def _value(spec: Spec, value: Any) -> Any:
         return value
     if spec.type == DATE:
         return calendar_date(value)
-    if spec.type in (MONEY, HOURS):
+    if spec.type == MONEY:
         return money.parse_amount(value, money.DEFAULT_CURRENCY, zero=True)
+    if spec.type == HOURS:  # exact to the hundredth, as money is to the cent
+        try:
+            return money.parse_amount(value, money.DEFAULT_CURRENCY, zero=True)
+        except ValueError as exc:
+            raise ValueError(str(exc).replace(f"{money.DEFAULT_CURRENCY} amounts have", "hours have")) from None
     if spec.type in (INTEGER, REF):
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value):
             raise ValueError("must be an integer")

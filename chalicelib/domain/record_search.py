@@ -136,11 +136,17 @@ def search(org: str, kind: Kind, filters: Iterable[Filter] = (), *, order: Order
         rows = records().search_rows(org, kind, changed_since=changed_since)
     rows = [row for row in rows if all(keep(row) for keep in filters)]
     rows.sort(key=order, reverse=descending)
+    return Found(total=len(rows), records=page_of(org, kind, rows, offset, limit))
+
+
+def page_of(org: str, kind: Kind, rows: list[Row], offset: int, limit: int) -> list[dict[str, Any]]:
+    """The live records of the rows [offset, offset+limit), in their order: one batch read; a
+    record deleted since its row was read is replaced by the next ones, so the page is never
+    short while more match."""
     page_rows = rows[offset:offset + limit] if limit else []
     found = records().live_many(org, kind, [row.id for row in page_rows])
-    if len(found) < len(page_rows):  # deleted since the rows were read: fill the page from further on
-        more = rows[offset + limit:]
-        while more and len(found) < len(page_rows):
-            found += records().live_many(org, kind, [row.id for row in more[:len(page_rows) - len(found)]])
-            more = more[len(page_rows):]
-    return Found(total=len(rows), records=found)
+    more = rows[offset + limit:]
+    while more and len(found) < len(page_rows):
+        found += records().live_many(org, kind, [row.id for row in more[:len(page_rows) - len(found)]])
+        more = more[len(page_rows):]
+    return found

@@ -171,6 +171,27 @@ KEYWORD_ASSIGNMENT = declare(Kind(
     distinct=lambda tag: str(tag["keyword_id"]),
 ))
 
+# ---- a constituent's groups and memberships (LGL's Group Memberships and Membership sections;
+# domain/memberships.py). A group holds a constituent once (its `distinct` group); a group or
+# a level cannot go while a membership names it (its `use_count`). The facets carry what the
+# constituent search's `groups` and `membership_*` terms and sorts read: a group's id; a
+# membership's level id, start and finish dates ("" when none).
+
+GROUP_MEMBERSHIP = declare(Kind(
+    "GROUP_MEMBER", "Group membership",
+    parent=Parent("DONOR", "donor_id", counter="group_membership_count", on_delete=CASCADE),
+    refs=(Ref("CAT_GROUP", "use_count", lambda member: [member["group_id"]]),),
+    facet=lambda member: member["group_id"],
+    distinct=lambda member: str(member["group_id"]),
+))
+MEMBERSHIP = declare(Kind(
+    "MEMBERSHIP", "Membership",
+    parent=Parent("DONOR", "donor_id", counter="membership_count", on_delete=CASCADE),
+    refs=(Ref("CAT_MEMBERSHIP_LEVEL", "use_count", lambda membership: [membership["membership_level_id"]]),),
+    facet=lambda membership: [membership["membership_level_id"], membership.get("date_start") or "",
+                              membership.get("finish_date") or ""],
+))
+
 
 # ---- a constituent's class affiliations and relationships: detail children of the donor,
 # deleted with it. A class affiliation's facet (type, year; 0 when none) is what the `class`
@@ -249,6 +270,11 @@ CONTACT_LOG = declare(Kind(
     search_row=_log_row,
     counted=True,
 ))
+def _custom_field_values(record: dict[str, Any]) -> list[int]:
+    """The keywords a record holds as `custom_fields` (domain/custom_fields.py): each cannot go meanwhile."""
+    return record.get("custom_field_values") or []
+
+
 DONATION = declare(Kind(
     "GIFT", "Donation",
     parent=Parent("DONOR", "donor_id", counter="donation_count", on_delete=RESTRICT),
@@ -256,4 +282,50 @@ DONATION = declare(Kind(
     order=Order(_received),
     search_row=_gift_row,
     counted=True,
+    refs=(Ref("CAT_KEYWORD", "use_count", _custom_field_values),),
+))
+
+
+# ---- what a donor does besides giving and talking: volunteering, and its place on an appeal's
+# and an event's lists (LGL's volunteer times, appeal requests and invitations; docs/lgl.md).
+
+def _volunteer_row(time: dict[str, Any]) -> dict[str, Any]:
+    """A volunteer time's search row: its date, donor, category, description and creation."""
+    return _compact({"d": time["date"], "dn": time["donor_id"], "vc": time.get("volunteering_category_id"),
+                     "t": time.get("description"), "c": time["created_at"]})
+
+
+VOLUNTEER_TIME = declare(Kind(
+    "VOLUNTEER", "Volunteer time",
+    parent=Parent("DONOR", "donor_id", counter="volunteer_time_count", on_delete=RESTRICT),
+    timeline_at=lambda time: date_sort_value(time["date"]),
+    search_row=_volunteer_row,
+    counted=True,
+))
+# A constituent's place on an appeal's list: a detail of the donor (never on its timeline), gone
+# with it; listed per appeal by a lookup; one per donor and appeal.
+APPEAL_REQUEST = declare(Kind(
+    "APPEAL_REQUEST", "Appeal request",
+    parent=Parent("DONOR", "donor_id", counter="appeal_request_count", on_delete=CASCADE),
+    lookups=(Lookup("APPEAL", "GSI4", value=lambda request: str(request["appeal_id"])),),
+    distinct=lambda request: str(request["appeal_id"]),
+))
+
+
+def _invitation_distinct(invitation: dict[str, Any]) -> str:
+    """One invitation per donor and event; an additional guest is one of a kind (it lives
+    under its host's donor, and a host may bring several)."""
+    if invitation.get("parent_invitation_id"):
+        return f"guest:{invitation['id']}"
+    return f"event:{invitation['event_id']}"
+
+
+# An invitation to an event: a detail of the donor, gone with it. An additional guest has no
+# donor of its own: it lives under its host invitation's donor (so the host's constituent's
+# one Query reads it, and the host's delete takes it). Listed per event by a lookup.
+INVITATION = declare(Kind(
+    "INVITATION", "Invitation",
+    parent=Parent("DONOR", "donor_id", counter="invitation_count", on_delete=CASCADE),
+    lookups=(Lookup("EVENT", "GSI4", value=lambda invitation: str(invitation["event_id"])),),
+    distinct=_invitation_distinct,
 ))

@@ -36,10 +36,13 @@ from chalicelib.domain.fields import REF
 from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
+from chalicelib.faces.lgl import appeal_requests as lgl_appeal_requests
 from chalicelib.faces.lgl import gifts as lgl_gifts
 from chalicelib.faces.lgl import catalogues as lgl_catalogues
 from chalicelib.faces.lgl import interactions as lgl_interactions
 from chalicelib.faces.lgl import keywords as lgl_keywords
+from chalicelib.faces.lgl import invitations as lgl_invitations
+from chalicelib.faces.lgl import volunteer_times as lgl_volunteer_times
 from chalicelib.faces.lgl import schemas as lgl_schemas
 from chalicelib.faces.http import ROUTES, RouteSpec
 from chalicelib.faces.mpdx import params as mpdx_params
@@ -66,13 +69,17 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #                a value of each catalogue LGL manages itself (the category has no keywords)
 #   keyword-category, keyword, assigned-keyword
 #                a category with two keywords, the second assigned to log-donor
-#   class-affiliation, relationship
-#                log-donor's class affiliation, and its relationship to donor (whose reciprocal is donor's)
+#   volunteer-time  a volunteer time of log-donor
+#   appeal-request  log-donor's request in the appeal above
+#   invitation   log-donor's invitation to the event above
+# (and, under no kind, an appeal and an event named SPARE_APPEAL and SPARE_EVENT, which creates
+# through a constituent name: log-donor is on the first ones' lists already)
 CATALOGUES = catalogues.CATALOGUES.natively_managed()
 LGL_MANAGED = [c for c in catalogues.CATALOGUES.listed() if c.lgl_managed]
 KINDS = ("donor", "log-donor", "contact-log", "note", "donation", "email-address", "phone-number", "street-address",
          "web-address", *(c.item_type.replace("_", "-") for c in (*CATALOGUES, *LGL_MANAGED)), "keyword-category",
-         "keyword", "assigned-keyword", "class-affiliation", "relationship")
+         "keyword", "assigned-keyword", "volunteer-time", "appeal-request", "invitation")
+SPARE_APPEAL, SPARE_EVENT = "Spring Appeal", "Spring Gala"
 
 
 # ---- the description of a face -------------------------------------------------------------
@@ -266,18 +273,18 @@ for _collection, (_kind, _model, _body) in _LGL_POINTS.items():
     })
 
 
-def lgl_resource(collection: str, kind: str, model, body: dict[str, Any] | Callable[[Records], dict[str, Any]],
-                 change: dict[str, Any], *, parents: dict[str, str] | None = None, listing: bool = False,
-                 search: bool = False) -> None:
+def lgl_resource(collection: str, kind: str, model, body: dict[str, Any], change: dict[str, Any], *,
+                 parents: dict[str, str] | None = None, listing: bool = False, search: bool = False,
+                 bodies: dict[str, Callable[[Records], dict[str, Any]]] | None = None) -> None:
     """Describe the routes faces/lgl/resources.py declares for one resource: `kind` is the
     record its `{id}` names, `parents` the record each parent path's `{id}` names (a parent
-    with a record of the kind: listing it shows something); `body` a valid new one (or what
-    makes one of the world's records)."""
+    with a record of the kind: listing it shows something); `bodies`, a parent path's own
+    valid body (else `body`)."""
     for parent, parent_kind in (parents or {"constituents": "log-donor"}).items():
         path = f"{L}/{parent}/{{id}}/{collection}"
+        build = (bodies or {}).get(parent, lambda r: dict(body))
         _LGL_ROUTES[("GET", path)] = Route(ids={"id": parent_kind}, params=("limit", "offset"))
-        _LGL_ROUTES[("POST", path)] = Route(ids={"id": parent_kind}, fields=fields_of(model),
-                                            body=body if callable(body) else lambda r: dict(body))
+        _LGL_ROUTES[("POST", path)] = Route(ids={"id": parent_kind}, body=build, fields=fields_of(model))
     item = f"{L}/{collection}/{{id}}"
     _LGL_ROUTES.update({
         ("GET", item): Route(ids={"id": kind}),
@@ -296,6 +303,17 @@ lgl_resource("contact_reports", "contact-log", lgl_interactions.ContactReportBod
              {"text": "Called about the gala", "contact_report_type_name": "Call"}, {"text": "changed"},
              listing=True, search=True)
 lgl_resource("notes", "note", lgl_interactions.NoteBody, {"text": "Likes dogs"}, {"text": "changed"}, listing=True)
+lgl_resource("volunteer_times", "volunteer-time", lgl_volunteer_times.VolunteerTimeBody,
+             {"volunteering_category_name": "General", "hours": "4", "date": "2026-06-01"}, {"completed_hours": "4"},
+             listing=True, search=True)
+lgl_resource("appeal_requests", "appeal-request", lgl_appeal_requests.AppealRequestBody, {}, {"ask_amount": "200"},
+             parents={"appeals": "appeal", "constituents": "log-donor"},
+             bodies={"appeals": lambda r: {"constituent_id": r["donor"], "ask_amount": "100"},
+                     "constituents": lambda r: {"appeal_name": SPARE_APPEAL}})
+lgl_resource("invitations", "invitation", lgl_invitations.InvitationBody, {}, {"rsvp": "1"},
+             parents={"constituents": "log-donor", "events": "event"},
+             bodies={"constituents": lambda r: {"event_name": SPARE_EVENT},
+                     "events": lambda r: {"constituent_id": r["donor"], "notes": "Event note"}})
 
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:
@@ -341,11 +359,6 @@ _LGL_ROUTES.update({
                                                                              "keyword_id": "assigned-keyword"}),
     ("GET", f"{L}/constituents/{{id}}/categories"): Route(ids={"id": "log-donor"}, params=("limit", "offset")),
 })
-# class affiliations and relationships
-lgl_resource("class_affiliations", "class-affiliation", lgl_schemas.ClassAffiliationBody,
-             {"year": "2023", "class_affiliation_type_id": "515"}, {"year": "2024"})
-lgl_resource("constituent_relationships", "relationship", lgl_schemas.RelationshipBody,
-             lambda r: {"related_constituent_id": r["donor"], "name": "Friend"}, {"name": "Family"})
 
 LGL = Face(
     name="lgl",
@@ -444,19 +457,20 @@ def seed(api: Api, org: Org, tag: str) -> Records:
                          for n in ("keyword", "assigned keyword"))
     assert api.post(f"{L}/constituents/{donor['id']}/keywords", org, {"id": assigned}).status_code == 200
     points.update({"keyword-category": str(tags), "keyword": str(keyword), "assigned-keyword": str(assigned)})
-    points.update(_relations(api, org, tag, donor["id"], bare["id"]))
+    for key, name in (("appeals", SPARE_APPEAL), ("events", SPARE_EVENT)):  # once per organisation
+        assert api.post(f"{L}/{key}", org, {"name": name}).status_code in (201, 409)
+    for kind, path, body in (
+            ("volunteer-time", f"constituents/{donor['id']}/volunteer_times", {"volunteering_category_id": 446}),
+            ("appeal-request", f"appeals/{points['appeal']}/appeal_requests", {"constituent_id": donor["id"]}),
+            ("invitation", f"events/{points['event']}/invitations", {"constituent_id": donor["id"]}),
+    ):
+        response = api.post(f"{L}/{path}", org, body)
+        assert response.status_code == 200, response.body
+        points[kind] = str(response.json["id"])
+    points.update(_seed_memberships(api, org, donor["id"]))
+    points.update(_seed_relations(api, org, tag, donor["id"], bare["id"]))
     return {"log-donor": donor["id"], "contact-log": log["id"], "note": str(note.json["id"]), "donation": gift["id"],
             "donor": bare["id"], **points}
-
-
-def _relations(api: Api, org: Org, tag: str, donor: str, bare: str) -> Records:
-    """The donor's class affiliation, and its relationship to the bare donor."""
-    affiliation = api.post(f"{L}/constituents/{donor}/class_affiliations", org,
-                           {"class_affiliation_type_id": 515, "year": 2000 + len(tag), "note": f"{tag}'s class"})
-    relationship = api.post(f"{L}/constituents/{donor}/constituent_relationships", org,
-                            {"related_constituent_id": bare, "name": "Parent"})
-    assert affiliation.status_code == relationship.status_code == 200, (affiliation.body, relationship.body)
-    return {"class-affiliation": str(affiliation.json["id"]), "relationship": str(relationship.json["id"])}
 
 
 _SEEDED = {"email_addresses": lambda tag, n: {"address": f"{tag}.{n}@example.org"},
@@ -521,3 +535,64 @@ def table_state() -> dict[tuple[str, str], dict]:
     return {(item.hash_key.value, item.range_key.value): item.to_json()["Attributes"]
             for item in backend.get_table(os.environ["TABLE_NAME"]).all_items()
             if not item.range_key.value.startswith("COUNTER#")}
+
+
+# ---- group memberships and memberships (faces/lgl/memberships.py) --------------------------------
+#   group-membership  log-donor in the group "Volunteers"
+#   membership        log-donor's membership at the level "Gold"
+# Both values have the same name in every organisation, so that a body names them alike for
+# any organisation's records (the bodies name no record: another organisation's constituent
+# is the 404 tenancy wants, never an unknown group's 422).
+KINDS += ("group-membership", "membership")
+SHARED_GROUP, SHARED_LEVEL = "Volunteers", "Gold"
+
+
+def _value_named(api: Api, org: Org, key: str, name: str) -> str:
+    """The id of the catalogue value with this name (made when the organisation has none)."""
+    made = api.post(f"{L}/{key}", org, {"name": name})
+    if made.status_code == 200:
+        return str(made.json["id"])
+    assert made.status_code == 409, made.body
+    return str(next(v["id"] for v in api.get(f"{L}/{key}?limit=500", org).json["items"] if v["name"] == name))
+
+
+def _seed_memberships(api: Api, org: Org, donor_id: str) -> Records:
+    group = _value_named(api, org, "groups", SHARED_GROUP)
+    level = _value_named(api, org, "membership_levels", SHARED_LEVEL)
+    member = api.post(f"{L}/constituents/{donor_id}/group_memberships", org, {"group_id": group})
+    assert member.status_code == 200, member.body
+    membership = api.post(f"{L}/constituents/{donor_id}/memberships", org, {
+        "membership_level_id": level, "date_start": "2025-01-01", "finish_date": "2025-12-31"})
+    assert membership.status_code == 200, membership.body
+    return {"group-membership": str(member.json["id"]), "membership": str(membership.json["id"])}
+
+
+lgl_resource("group_memberships", "group-membership", lgl_schemas.GroupMembershipBody,
+             {"group_name": SHARED_GROUP, "date_start": "2024-02-01"}, {"date_start": "2016-01-01"})
+lgl_resource("memberships", "membership", lgl_schemas.MembershipBody,
+             {"membership_level_name": SHARED_LEVEL, "date_start": "2026-01-01", "finish_date": "2026-12-31"},
+             {"note": "changed"})
+TOGETHER.routes[("GET", f"{T}/donors/{{record}}/memberships")] = Route(ids={"record": "log-donor"}, params=())
+
+
+# ---- class affiliations and relationships (faces/lgl/affiliations.py, relationships.py) ----------
+#   class-affiliation  log-donor's class affiliation (LGL's default type 515, Student)
+#   relationship       log-donor's relationship to donor (a Parent: its reciprocal, a Child, is donor's)
+# The bodies name a default type every organisation has, and the relationship's names the
+# records' own donor: another organisation's constituent is a 404, never a 422.
+KINDS += ("class-affiliation", "relationship")
+
+
+def _seed_relations(api: Api, org: Org, tag: str, donor: str, bare: str) -> Records:
+    affiliation = api.post(f"{L}/constituents/{donor}/class_affiliations", org,
+                           {"class_affiliation_type_id": 515, "year": 2000 + len(tag), "note": f"{tag}'s class"})
+    relationship = api.post(f"{L}/constituents/{donor}/constituent_relationships", org,
+                            {"related_constituent_id": bare, "name": "Parent"})
+    assert affiliation.status_code == relationship.status_code == 200, (affiliation.body, relationship.body)
+    return {"class-affiliation": str(affiliation.json["id"]), "relationship": str(relationship.json["id"])}
+
+
+lgl_resource("class_affiliations", "class-affiliation", lgl_schemas.ClassAffiliationBody,
+             {"year": "2023", "class_affiliation_type_id": "515"}, {"year": "2024"})
+lgl_resource("constituent_relationships", "relationship", lgl_schemas.RelationshipBody, {}, {"name": "Family"},
+             bodies={"constituents": lambda r: {"related_constituent_id": r["donor"], "name": "Friend"}})

@@ -14,7 +14,8 @@ LISTED = ("funds", "campaigns", "appeals", "events", "gift_types", "gift_categor
 
 
 def test_every_catalogue_lgl_lists_is_listed_and_managed():
-    assert tuple(c.key for c in catalogues.CATALOGUES.listed()) == LISTED
+    listed = [c.key for c in catalogues.CATALOGUES.listed()]
+    assert set(LISTED) <= set(listed) and len(listed) == len(set(listed))
 
 
 def test_new_organisations_start_with_lgls_defaults(api, acme):

@@ -43,8 +43,11 @@ def native_donation(api: Api, org: Org, donor_id: Any, **fields: Any) -> dict[st
 
 @pytest.fixture
 def named(api, acme) -> dict[str, int]:
-    """The seed example's fund, campaign and appeal, an event, and its team member Nick Bicknell."""
-    return {"fund": catalogue_value(api, acme, "funds", name="General"),
+    """The seed example's fund, campaign and appeal, its custom field, an event, and its team
+    member Nick Bicknell."""
+    field = api.post(f"{L}/categories", acme, {"item_type": "Gift", "name": "Test Gift Field #2"}).json["id"]
+    assert api.post(f"{L}/categories/{field}/keywords", acme, {"name": "v1"}).status_code == 200
+    return {"field": field, "fund": catalogue_value(api, acme, "funds", name="General"),
             "building": catalogue_value(api, acme, "funds", name="Building"),
             "campaign": catalogue_value(api, acme, "campaigns", name="Annual Giving"),
             "appeal": catalogue_value(api, acme, "appeals", name="Annual Appeal 2020"),
@@ -77,7 +80,8 @@ def test_the_seeds_create_example_resolves_every_name(api, acme, named, member):
     response = api.post(f"{L}/constituents/{joe['id']}/gifts", acme, {**SEED_GIFT, "team_member": ref})
     assert response.status_code == 200, response.body
     made = response.json
-    assert {k: v for k, v in made.items() if k not in ("id", "created_at", "updated_at")} == {
+    custom_fields = made["custom_fields"]
+    assert {k: v for k, v in made.items() if k not in ("id", "created_at", "updated_at", "custom_fields")} == {
         "api_version": "1.0", "constituent_id": joe["id"], "external_id": None, "is_anon": False,
         "gift_type_id": 1, "gift_type_name": "Gift", "gift_category_id": 5937, "gift_category_name": "Donation",
         "campaign_id": named["campaign"], "campaign_name": "Annual Giving", "fund_id": named["fund"],
@@ -90,11 +94,12 @@ def test_the_seeds_create_example_resolves_every_name(api, acme, named, member):
         "tributee_name": None, "tribute_dedication": None, "tribute_recipient_name": None,
         "tribute_recipient_salutation": None, "tribute_recipient_email": None,
         "tribute_recipient_address": None, "tribute_recipient_notification_template": None,
-        "team_member": "Nick Bicknell", "team_member_email": "nick@example.org", "custom_fields": []}
+        "team_member": "Nick Bicknell", "team_member_email": "nick@example.org"}
+    assert [(f["id"], [v["name"] for v in f["values"]]) for f in custom_fields] == [(named["field"], ["v1"])]
     # every field of LGL's model, plus the example's `team_member` and the short `amount`/`date`
     assert set(made) == _doc_fields("POST", "/api/v1/constituents/{constituent_id}/gifts") | {
         "api_version", "team_member", "amount", "date"}
-    assert response.headers["X-Ignored-Fields"] == "custom_fields"  # not kept yet, and said so
+    assert "X-Ignored-Fields" not in response.headers
     assert api.get(f"{L}/gifts/{made['id']}.json", acme).json == made
 
 
@@ -656,3 +661,69 @@ def test_a_search_finds_only_the_organisations_own_gifts(api, acme, other):
     joe = constituent(api, acme)
     gift(api, acme, joe["id"], received_amount="19.99")
     assert api.get(f"{L}/gifts/search?q[]=gift_amount=eq|19.99", other).json["total_items"] == 0
+
+
+# ---- custom fields (keyword pick-lists of Gift categories) ----------------------------------------
+
+@pytest.fixture
+def gift_fields(api, acme) -> dict[str, Any]:
+    def category(name: str, **fields: Any) -> int:
+        made = api.post(f"{L}/categories", acme, {"item_type": "Gift", "name": name, **fields})
+        assert made.status_code == 200, made.body
+        return made.json["id"]
+
+    def value(category_id: int, name: str) -> int:
+        return api.post(f"{L}/categories/{category_id}/keywords", acme, {"name": name}).json["id"]
+
+    listed, single = category("Source"), category("Channel", facet_type="single")
+    constituent_category = api.post(f"{L}/categories", acme, {"item_type": "Constituent", "name": "Tags"}).json["id"]
+    return {"listed": listed, "single": single, "web": value(listed, "Web"), "mail": value(listed, "Mail"),
+            "online": value(single, "Online"), "phone": value(single, "Phone"),
+            "tag": value(constituent_category, "Donor"), "constituent": constituent(api, acme)["id"]}
+
+
+def values_of(body: dict[str, Any]) -> dict[str, list[str]]:
+    return {field["name"]: [v["name"] for v in field["values"]] for field in body["custom_fields"]}
+
+
+def test_custom_fields_are_named_by_id_or_name_append_and_replace_as_asked(api, acme, gift_fields):
+    made = gift(api, acme, gift_fields["constituent"], custom_fields=[
+        {"name": "Source", "values": [{"name": "web"}]}, {"id": gift_fields["single"], "values": [{"id": gift_fields["online"]}]}])
+    assert values_of(made) == {"Source": ["Web"], "Channel": ["Online"]}
+    assert made["custom_fields"][0] == {
+        "id": gift_fields["listed"], "item_type": "Gift", "name": "Source", "key": "source", "facet_type": "list",
+        "ordinal": 100, "removable": True, "editable": True,
+        "values": [{"id": gift_fields["web"], "category_id": gift_fields["listed"], "name": "Web", "description": None,
+                    "short_code": None, "ordinal": 100, "removable": True, "can_change": True, "can_select": True}]}
+    path = f"{L}/gifts/{made['id']}"
+    appended = api.patch(path, acme, {"custom_fields": [{"key": "source", "values": [{"name": "Mail"}]}]}).json
+    assert values_of(appended) == {"Source": ["Web", "Mail"], "Channel": ["Online"]}
+    replaced = api.patch(path, acme, {"custom_fields": [{"name": "Source", "remove_previous_values": True,
+                                                         "values": [{"name": "Mail"}]},
+                                                        {"name": "Channel", "values": [{"name": "Phone"}]}]}).json
+    assert values_of(replaced) == {"Source": ["Mail"], "Channel": ["Phone"]}  # a single field keeps one
+    again = api.patch(path, acme, {"custom_fields": [{"name": "Source", "values": [{"name": "Mail"}]}]}).json
+    assert values_of(again) == {"Source": ["Mail"], "Channel": ["Phone"]}  # sent again: not twice
+    assert values_of(api.get(path, acme).json) == values_of(again)
+
+
+@pytest.mark.parametrize("sent, field", [
+    ([{"name": "Nope", "values": [{"name": "Web"}]}], "custom_fields[0].name"),
+    ([{"name": "Source", "values": [{"name": "Fax"}]}], "custom_fields[0].values[0].name"),
+    ([{"name": "Tags", "values": [{"name": "Donor"}]}], "custom_fields[0].name"),  # a Constituent category
+    ([{"name": "Source", "values": [{"name": "Online"}]}], "custom_fields[0].values[0].name"),  # another category's
+    ([{"name": "Channel", "values": [{"name": "Online"}, {"name": "Phone"}]}], "custom_fields[0].values"),
+])
+def test_an_unknown_or_misplaced_custom_field_value_is_422_naming_it(api, acme, gift_fields, sent, field):
+    before = table_state()
+    body = lgl_error(api.post(f"{L}/constituents/{gift_fields['constituent']}/gifts", acme,
+                              {"received_amount": "5", "custom_fields": sent}), 422)
+    assert fields_named(body) == [field]
+    assert table_state() == before
+
+
+def test_a_value_a_gift_holds_cannot_be_deleted_until_the_gift_lets_it_go(api, acme, gift_fields):
+    made = gift(api, acme, gift_fields["constituent"], custom_fields=[{"name": "Source", "values": [{"name": "Web"}]}])
+    lgl_error(api.delete(f"{L}/keywords/{gift_fields['web']}", acme), 409)
+    assert api.delete(f"{L}/gifts/{made['id']}", acme).status_code == 200
+    assert api.delete(f"{L}/keywords/{gift_fields['web']}", acme).status_code == 200

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import boto3
 import pytest
 
-from chalicelib.domain import contact_logs, donations, donors
+from chalicelib.domain import contact_logs, donations, donors, invitations
 from chalicelib.store import keys
 from chalicelib.store.context import due_index, records
 from chalicelib.store.kinds import DONOR as DONOR_KIND
@@ -236,3 +236,48 @@ def test_an_update_that_never_gets_through_is_503_write_contention(api, acme, do
     assert "retry" in response.json["detail"]
     monkeypatch.undo()
     assert api.get(f"{P}/donors/{donor['id']}", acme).json["city"] is None
+
+
+# ---- LGL's invitations: a host's count of its guests, kept by the guests' writes -------------------
+
+def _host_and_event(api, org) -> tuple[int, int, int]:
+    donor_id = int(new_donor(api, org)["id"])
+    event_id = api.post(f"{P}/events", org, {"name": "Gala"}).json["id"]
+    host = invitations.create_for_donor("acme", donor_id, {"event_id": int(event_id)})
+    return donor_id, int(event_id), host["id"]
+
+
+def _add_guest(event_id: int, host_id: int, name: str) -> int:
+    return invitations.create_for_event("acme", event_id, {"parent_invitation_id": host_id, "is_a_guest": True,
+                                                           "guest_first_name": name})["id"]
+
+
+def test_a_guest_added_during_its_hosts_patch_is_counted_and_the_patch_kept(api, acme, monkeypatch):
+    _, event_id, host_id = _host_and_event(api, acme)
+    guests: list[int] = []
+    state = before_next_write(monkeypatch, "INVITATION", lambda: guests.append(_add_guest(event_id, host_id, "Max")))
+    response = api.patch(f"{P}/invitations/{host_id}", acme, {"notes": "Table 4"})
+    assert state["raced"] and response.status_code == 200
+    assert (response.json["notes"], response.json["additional_guests"]) == ("Table 4", 1)
+    assert stored("acme", "INVITATION", host_id)["additional_guests"] == 1
+
+
+def test_concurrent_guests_of_one_host_are_all_counted(api, acme, monkeypatch):
+    _, event_id, host_id = _host_and_event(api, acme)
+    state = before_next_write(monkeypatch, "INVITATION", lambda: _add_guest(event_id, host_id, "Max"))
+    _add_guest(event_id, host_id, "Nell")
+    assert state["raced"]
+    assert api.get(f"{P}/invitations/{host_id}", acme).json["additional_guests"] == 2
+
+
+def test_a_guest_added_during_its_hosts_delete_goes_with_it(api, acme, monkeypatch):
+    """The delete read the host's guests before this one came: the host's version refuses the
+    write, and the delete reads them again."""
+    donor_id, event_id, host_id = _host_and_event(api, acme)
+    guests: list[int] = []
+    state = before_next_write(monkeypatch, "INVITATION", lambda: guests.append(_add_guest(event_id, host_id, "Max")))
+    assert api.delete(f"{P}/invitations/{host_id}", acme).status_code == 200
+    assert state["raced"]
+    for gone in (host_id, *guests):
+        assert api.get(f"{P}/invitations/{gone}", acme).status_code == 404
+    assert stored("acme", "DONOR", donor_id)["invitation_count"] == 0

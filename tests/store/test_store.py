@@ -12,7 +12,7 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.faces.http import ROUTES
 from chalicelib.store import context, keys
 from chalicelib.store.kinds import CONTACT_LOG
-from tests.contract.conftest import CATALOGUES, catalogue_body
+from tests.contract.conftest import CATALOGUES, LGL_MANAGED, catalogue_body
 from tests.conftest import dynamodb_calls, new_donation, new_donor, new_log
 
 P = "/api/v1"
@@ -155,6 +155,50 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
                 call("DELETE", one, f"{P}/{collection}/{made['id']}", org)
             for query in ("?q[]=constituent_id=1;text=met&sort=name", "?q[]=original_date_from=2020-01-01&sort=date!"):
                 call("GET", f"{P}/contact_reports/search", f"{P}/contact_reports/search{query}", org)
+            times, time_item = f"{P}/constituents/{{id}}/volunteer_times", f"{P}/volunteer_times/{{id}}"
+            time = call("POST", times, f"{P}/constituents/{constituent['id']}/volunteer_times", org, {
+                "volunteering_category_name": "General", "description": "Donor management", "hours": "4",
+                "date": "2026-06-01", "external_id": "678890"}).json
+            call("GET", times, f"{P}/constituents/{constituent['id']}/volunteer_times.json", org)
+            call("GET", f"{P}/volunteer_times", f"{P}/volunteer_times.json?limit=1", org)
+            for query in ("?q[]=description=Donor+management&sort=date!&limit=5",
+                          f"?q[]=constituent_id={constituent['id']};date_from=2020-01-01&sort=constituent_id",
+                          "?q[]=updated_from=2020-01-01;volunteering_category_id=446"):
+                call("GET", f"{P}/volunteer_times/search", f"{P}/volunteer_times/search{query}", org)
+            call("GET", time_item, f"{P}/volunteer_times/{time['id']}.json", org)
+            call("PATCH", time_item, f"{P}/volunteer_times/{time['id']}", org,
+                 {"end_date": "2026-06-02", "completed_hours": "4"})
+            call("DELETE", time_item, f"{P}/volunteer_times/{time['id']}", org)
+            appeals = [call("POST", f"{P}/appeals", f"{P}/appeals", org, {"name": name, "date": "2026-06-01"}).json
+                       for name in ("Session appeal", "Second appeal")]
+            of_appeal = f"{P}/appeals/{{id}}/appeal_requests"
+            of_constituent = f"{P}/constituents/{{id}}/appeal_requests"
+            asked = call("POST", of_appeal, f"{P}/appeals/{appeals[0]['id']}/appeal_requests", org,
+                         {"constituent_id": constituent["id"], "ask_amount": "100"}).json
+            call("POST", of_constituent, f"{P}/constituents/{constituent['id']}/appeal_requests", org,
+                 {"appeal_name": "Second appeal", "assigned_to": None})
+            call("GET", of_appeal, f"{P}/appeals/{appeals[0]['id']}/appeal_requests.json", org)
+            call("GET", of_constituent, f"{P}/constituents/{constituent['id']}/appeal_requests", org)
+            request_item = f"{P}/appeal_requests/{{id}}"
+            call("GET", request_item, f"{P}/appeal_requests/{asked['id']}.json", org)
+            call("PATCH", request_item, f"{P}/appeal_requests/{asked['id']}", org, {"ask_amount": "200"})
+            call("DELETE", request_item, f"{P}/appeal_requests/{asked['id']}", org)
+            events = [call("POST", f"{P}/events", f"{P}/events", org, {"name": name}).json
+                      for name in ("Session gala", "Second gala")]
+            of_event, invited_to = f"{P}/events/{{id}}/invitations", f"{P}/constituents/{{id}}/invitations"
+            host = call("POST", of_event, f"{P}/events/{events[0]['id']}/invitations", org,
+                        {"constituent_id": constituent["id"], "notes": "Event note"}).json
+            call("POST", of_event, f"{P}/events/{events[0]['id']}/invitations", org,
+                 {"parent_invitation_id": host["id"], "is_a_guest": True, "guest_first_name": "Max"})
+            call("POST", invited_to, f"{P}/constituents/{constituent['id']}/invitations", org,
+                 {"event_name": "Second gala"})
+            call("GET", of_event, f"{P}/events/{events[0]['id']}/invitations.json", org)
+            call("GET", invited_to, f"{P}/constituents/{constituent['id']}/invitations", org)
+            invitation_item = f"{P}/invitations/{{id}}"
+            call("GET", invitation_item, f"{P}/invitations/{host['id']}.json", org)
+            call("PATCH", invitation_item, f"{P}/invitations/{host['id']}", org,
+                 {"rsvp": "2", "attendances": [{"date": "2026-07-01", "notes": "attended"}]})
+            call("DELETE", invitation_item, f"{P}/invitations/{host['id']}", org)  # with its guest
             for catalogue in CATALOGUES:
                 path = f"{P}/{catalogue.key}"
                 made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json
@@ -162,6 +206,48 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
                 call("GET", f"{path}/{{id}}", f"{path}/{made['id']}", org)
                 call("PATCH", f"{path}/{{id}}", f"{path}/{made['id']}", org, {catalogue.name_field: "Renamed"})
                 call("DELETE", f"{path}/{{id}}", f"{path}/{made['id']}", org)
+            for catalogue in LGL_MANAGED:  # the catalogues LGL manages itself
+                path = f"{P}/{catalogue.key}"
+                made = call("POST", path, path, org, catalogue_body(catalogue, "Session value")).json
+                call("GET", path, f"{path}.json?limit=5", org)
+                call("GET", f"{path}/{{id}}", f"{path}/{made['id']}", org)
+                call("PATCH", f"{path}/{{id}}", f"{path}/{made['id']}", org, {catalogue.name_field: "Renamed"})
+                call("DELETE", f"{path}/{{id}}", f"{path}/{made['id']}", org)
+            tags = call("POST", f"{P}/categories", f"{P}/categories", org,
+                        {"name": "Tags", "item_type": "Constituent"}).json
+            keywords = f"{P}/categories/{{id}}/keywords"
+            tag = call("POST", keywords, f"{P}/categories/{tags['id']}/keywords", org, {"name": "Donor"}).json
+            call("GET", keywords, f"{P}/categories/{tags['id']}/keywords.json", org)
+            call("GET", f"{P}/keywords/{{id}}", f"{P}/keywords/{tag['id']}", org)
+            call("PATCH", f"{P}/keywords/{{id}}", f"{P}/keywords/{tag['id']}", org, {"short_code": "donor"})
+            call("POST", f"{P}/constituents/{{id}}/keywords", f"{P}/constituents/{constituent['id']}/keywords", org,
+                 {"id": tag["id"]})
+            call("GET", f"{P}/constituents/{{id}}/categories", f"{P}/constituents/{constituent['id']}/categories", org)
+            call("DELETE", f"{P}/constituents/{{id}}/keywords/{{keyword_id}}",
+                 f"{P}/constituents/{constituent['id']}/keywords/{tag['id']}", org)
+            call("DELETE", f"{P}/keywords/{{id}}", f"{P}/keywords/{tag['id']}", org)
+            # a constituent's group memberships and memberships, its nested arrays, their search
+            # terms and sorts, and the native read of them
+            board = call("POST", f"{P}/groups", f"{P}/groups", org, {"name": "Board Member"}).json
+            call("POST", f"{P}/membership_levels", f"{P}/membership_levels", org, {"name": "Gold"})
+            for collection, body, change in (("group_memberships", {"group_name": "board member"}, {"date_end": "2030-01-01"}),
+                                             ("memberships", {"membership_level_name": "Gold", "finish_date": "2030-01-01"},
+                                              {"note": "Renewed"})):
+                listed = f"{P}/constituents/{{id}}/{collection}"
+                made = call("POST", listed, f"{P}/constituents/{constituent['id']}/{collection}", org, body).json
+                call("GET", listed, f"{P}/constituents/{constituent['id']}/{collection}.json?limit=1", org)
+                one = f"{P}/{collection}/{{id}}"
+                call("GET", one, f"{P}/{collection}/{made['id']}.json", org)
+                call("PATCH", one, f"{P}/{collection}/{made['id']}", org, change)
+                call("DELETE", one, f"{P}/{collection}/{made['id']}", org)
+            call("PATCH", lgl_item, f"{P}/constituents/{constituent['id']}", org,
+                 {"groups": [{"group_id": board["id"]}], "memberships": [{"membership_level_name": "Gold"}],
+                  "remove_previous_memberships": True})
+            for query in (f"?q[]=groups={board['id']};membership_status=1&expand=groups,memberships",
+                          "?q[]=membership_end_date_from=2020-01-01&sort=membership_level!",
+                          "?q[]=membership_level=1&sort=membership_end_date_from"):
+                call("GET", f"{P}/constituents/search", f"{P}/constituents/search{query}", org)
+            call("GET", f"{P}/donors/{{record}}/memberships", f"{P}/donors/{constituent['id']}/memberships", org)
             call("DELETE", lgl_item, f"{P}/constituents/{constituent['id']}", org)
             call("DELETE", item, f"{P}/donors/{donor['id']}", org)  # refused: it has history
             call("DELETE", f"{P}/contact-logs/{{record}}", f"{P}/contact-logs/{log['id']}", org)

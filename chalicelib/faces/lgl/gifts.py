@@ -18,6 +18,7 @@ from ...domain.gift_catalogues import APPEALS, EVENTS
 from .. import spec_models
 from ..http import Call
 from . import params, schemas
+from . import render as lgl_render
 from .resources import ParentPath, Resource, declare, search_params
 from .render import stamp
 from .routes import PREFIX, _json, page, routes
@@ -31,7 +32,7 @@ GiftBody = spec_models.request_model(
     extra={"received_amount": _MONEY, "amount": _MONEY,
            "received_date": spec_models.Day, "date": spec_models.Day,
            **{field: schemas.Id for field in donations.REFERENCES}, **_NAMES,
-           "team_member": schemas.Text | int})
+           "team_member": schemas.Text | int, "custom_fields": list[schemas.CustomFieldBody]})
 GiftBody.__doc__ = "A gift: `received_amount` or `amount`, `received_date` or `date`; references by id or name."
 
 
@@ -71,7 +72,8 @@ def render(org: str, gift: dict[str, Any]) -> dict[str, Any]:
                                                   "tribute_recipient_email", "tribute_recipient_address",
                                                   "tribute_recipient_notification_template")})
     out.update(team_member=organisations.display_name(member), team_member_email=(member or {}).get("email"),
-               custom_fields=[], created_at=stamp(gift.get("created_at")), updated_at=stamp(gift.get("updated_at")))
+               custom_fields=lgl_render.custom_fields(org, gift), created_at=stamp(gift.get("created_at")),
+               updated_at=stamp(gift.get("updated_at")))
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 from ...domain import contact_points, lookups
+from ...domain import custom_fields as custom_field_values
 from ...domain.contact_points import EMAILS, PHONES, STREETS, WEBS, Point
 from .errors import API_VERSION
 from .search import EXPANDS
@@ -176,3 +177,17 @@ def team_member(member: dict[str, Any]) -> dict[str, Any]:
 
 # Team members' roles as LGL role ids (stable, ours: LGL's are per account).
 ROLE_IDS = {"admin": 1, "fundraiser": 2, "viewer": 3}
+
+
+# ---- custom fields (keyword pick-lists on gifts, volunteer times, invitations, appeal requests) ----
+
+_CATEGORY_FIELDS = ("item_type", "name", "key", "facet_type", "ordinal", "removable", "editable")
+_VALUE_FIELDS = ("category_id", "name", "description", "short_code", "ordinal", "removable", "can_change",
+                 "can_select")
+
+
+def custom_fields(org: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A record's custom fields as LGL shows them: each category with the values it holds."""
+    return [{"id": category["id"], **{k: category.get(k) for k in _CATEGORY_FIELDS},
+             "values": [{"id": v["id"], **{k: v.get(k) for k in _VALUE_FIELDS}} for v in values]}
+            for category, values in custom_field_values.shown(org, record.get(custom_field_values.FIELD) or [])]

@@ -5,6 +5,9 @@
     GET        /api/v1/<collection>                 every record of the organisation (`listing`)
     GET/PATCH/DELETE /api/v1/<collection>/{id}      one record
 
+A resource whose records show what other records hold (a constituent's name, what they gave)
+renders a page at once (`render_page`), so that is read once for the page, not per record.
+
 under the face's rules (routes.py): LGL's envelopes and errors, unknown body fields named in
 X-Ignored-Fields, another organisation's record a 404. A search is declared beside it
 (search.py), at `/api/v1/<collection>/search`, which wins over `{id}`.
@@ -19,8 +22,8 @@ from chalice import Response
 from ... import auth
 from ..http import Call, Param
 from . import params, render, schemas
-from .routes import (CONSTITUENT_ID, ID, IGNORED_HEADER, PREFIX, WINDOW, _json, answer, body_of, item_id, lgl_terms,
-                     page, routes, sliced)
+from .routes import (ID, IGNORED_HEADER, PREFIX, WINDOW, _json, answer, body_of, item_id, lgl_terms, page, routes,
+                     sliced)
 
 Record = dict[str, Any]
 
@@ -32,6 +35,10 @@ class ParentPath:
     records: Callable[[str, int], list[Record]]       # (org, parent id) -> its records (404 when it is not)
     create: Callable[[str, int, Record], Record]      # (org, parent id, domain fields) -> the record
     label: str = "constituent"
+
+    @property
+    def param(self) -> Param:
+        return Param("id", {"type": "string", "pattern": r"^[0-9]+$"}, f"The {self.label}'s id")
 
 
 @dataclass(frozen=True)
@@ -50,10 +57,20 @@ class Resource:
     # Every record of the organisation, a page of them: (org, offset, limit) -> (total, the page).
     listing: Callable[[str, int, int], tuple[int, list[Record]]] | None = None
     extra_params: dict[str, tuple[Param, ...]] = field(default_factory=dict)  # method -> more query params
+    # (org, a page of records) -> LGL's objects, what they show of other records read once
+    render_page: Callable[[str, list[Record]], list[Record]] | None = None
 
     @property
     def label(self) -> str:
         return self.item_type.replace("_", " ")
+
+    def rendered(self, org: str, records: list[Record]) -> list[Record]:
+        if self.render_page is not None:
+            return self.render_page(org, records)
+        return [self.render(org, record) for record in records]
+
+    def rendered_one(self, org: str, record: Record) -> Record:
+        return render.one(self.rendered(org, [record])[0])
 
 
 def declare(resource: Resource) -> None:
@@ -61,7 +78,7 @@ def declare(resource: Resource) -> None:
     declared: list[tuple[Callable[..., Response], str, str, str, dict[str, Any]]] = []
 
     def rendered(call: Call, records: list[Record], total: int, window: params.Window) -> Response:
-        return page(call, [resource.render(call.org, r) for r in records], total, window, resource.item_type)
+        return page(call, resource.rendered(call.org, records), total, window, resource.item_type)
 
     for parent in resource.parents:
         path = f"{PREFIX}/{parent.collection}/{{id}}/{resource.collection}"
@@ -77,16 +94,16 @@ def declare(resource: Resource) -> None:
             sent = body_of(call, resource.body)
             with lgl_terms(id, names=resource.names):
                 created = parent.create(call.org, parent_id, resource.fields(call.org, sent))
-            return answer(call, render.one(resource.render(call.org, created)))
+            return answer(call, resource.rendered_one(call.org, created))
 
         list_of_parent.__doc__ = f"A {parent.label}'s {label}s, a page at a time (exact `total_items`)."
         create_in_parent.__doc__ = f"Add a {label} to a {parent.label}; answers the whole {label}."
         suffix = f"{resource.collection}_of_{parent.collection}"
         declared += [
             (list_of_parent, f"list_{suffix}", path, "GET", dict(
-                path_params=(CONSTITUENT_ID,), params=WINDOW, response=f"{resource.model}List", aliases=_json(path))),
+                path_params=(parent.param,), params=WINDOW, response=f"{resource.model}List", aliases=_json(path))),
             (create_in_parent, f"create_{suffix}", path, "POST", dict(
-                path_params=(CONSTITUENT_ID,), body=resource.body, response=resource.model, status=200,
+                path_params=(parent.param,), body=resource.body, response=resource.model, status=200,
                 response_headers=(IGNORED_HEADER,), aliases=_json(path))),
         ]
 
@@ -105,14 +122,14 @@ def declare(resource: Resource) -> None:
     def get_one(call: Call, id: str) -> Response:
         with lgl_terms(id):
             found = resource.get(call.org, item_id(id))
-        return answer(call, render.one(resource.render(call.org, found)))
+        return answer(call, resource.rendered_one(call.org, found))
 
     def update_one(call: Call, id: str) -> Response:
         record_id = item_id(id)
         sent = body_of(call, resource.body)
         with lgl_terms(id, names=resource.names):
             updated = resource.update(call.org, record_id, resource.fields(call.org, sent))
-        return answer(call, render.one(resource.render(call.org, updated)))
+        return answer(call, resource.rendered_one(call.org, updated))
 
     def delete_one(call: Call, id: str) -> Response:
         record_id = item_id(id)

@@ -216,8 +216,8 @@ class ExpandedConstituent(ConstituentFields):
     class_affiliations: list[ClassAffiliationFields] = _absent("Its class affiliations")
     relationships: list[ConstituentRelationshipFields] = _absent("Its relationships (its sides of them)")
     categories: list[dict] = _absent("Always empty: not kept yet")
-    groups: list[dict] = _absent("Always empty: not kept yet")
-    memberships: list[dict] = _absent("Always empty: not kept yet")
+    groups: list[GroupMembershipFields] = _absent("Its group memberships")
+    memberships: list[MembershipFields] = _absent("Its memberships")
     custom_attrs: list[CustomAttrFields] = _absent("Its custom attribute values")
 
 
@@ -335,6 +335,31 @@ _catalogue_models()
 Amount = Annotated[float, Field(description="Exact: the digits stored, as a JSON number")]
 
 
+class CustomFieldValue(Model):
+    id: int
+    category_id: int
+    name: str
+    description: str | None
+    short_code: str | None
+    ordinal: int | None
+    removable: bool | None
+    can_change: bool | None
+    can_select: bool | None
+
+
+class CustomField(Model):
+    """A category of the record's item type, with the values (keywords) the record holds."""
+    id: int
+    item_type: str | None
+    name: str | None
+    key: str | None
+    facet_type: str | None
+    ordinal: int | None
+    removable: bool | None
+    editable: bool | None
+    values: list[CustomFieldValue]
+
+
 class GiftFields(_Stamped):
     """A gift (the native face's donation)."""
     id: int
@@ -378,7 +403,7 @@ class GiftFields(_Stamped):
     tribute_recipient_notification_template: str | None
     team_member: str | None = Field(description="\"First Last\"")
     team_member_email: str | None
-    custom_fields: list[dict]
+    custom_fields: list[CustomField]
 
 
 class Gift(GiftFields):
@@ -429,3 +454,132 @@ class Note(NoteFields):
 
 class NoteList(Listing):
     items: list[NoteFields]
+Hours = Annotated[float, Field(description="Exact: the hours stored (to the hundredth), as a JSON number")]
+NOT_KEPT = "Always empty: not kept yet (sent ones are named in X-Ignored-Fields)"
+
+
+class VolunteerTimeFields(_Stamped):
+    """A volunteer time (on its constituent's timeline at its date)."""
+    id: int
+    constituent_id: int
+    external_id: str | None
+    volunteering_category_id: int
+    volunteering_category_name: str | None
+    description: str | None
+    hours: Hours | None
+    date: Day
+    end_date: Day | None
+    completed_hours: Hours | None
+    custom_fields: list[dict] = Field(description=NOT_KEPT)
+
+
+class VolunteerTime(VolunteerTimeFields):
+    api_version: Version
+
+
+class VolunteerTimeList(Listing):
+    items: list[VolunteerTimeFields]
+
+
+class AppealRequestFields(_Stamped):
+    """A constituent's place on an appeal's list."""
+    id: int
+    constituent_id: int
+    constituent_name: str | None = Field(description="The constituent's sort name")
+    appeal_id: int
+    name: str = Field(description="\"Appeal: <appeal name> (<appeal date>)\"")
+    raised: Amount = Field(description="What the constituent gave to the appeal: their gifts naming it")
+    status: Literal["open", "responded", "declined", "closed"]
+    ask_amount: Amount | None
+    assigned_to: int | None = Field(description="A team member's id")
+    custom_fields: list[dict] = Field(description=NOT_KEPT)
+    custom_attrs: list[dict] = Field(description=NOT_KEPT)
+
+
+class AppealRequest(AppealRequestFields):
+    api_version: Version
+
+
+class AppealRequestList(Listing):
+    items: list[AppealRequestFields]
+
+
+class Attendance(Model):
+    id: int
+    date: Day
+    notes: str | None
+
+
+class InvitationFields(_Stamped):
+    """An invitation to an event: a constituent's, or an additional guest's (no constituent)."""
+    id: int
+    constituent_id: int | None = Field(description="Null for an additional guest")
+    guest_name: str | None = Field(description="The constituent's \"First Last\" (an organisation's name), or the "
+                                               "guest's")
+    is_a_guest: bool
+    parent_invitation_id: int = Field(description="An additional guest's host invitation; 0 when none")
+    parent_invitation_guest_name: str | None
+    event_id: int
+    name: str = Field(description="\"Event: <event name>\"")
+    notes: str | None
+    rsvp: Literal[0, 1, 2, 3, 4] = Field(description="0 no answer yet, 1 Yes, 2 No, 3 Maybe, 4 Unknown")
+    attended: Literal[0, 1]
+    raised: Amount = Field(description="What the constituent gave to the event: their gifts naming it")
+    status: Literal["unknown", "attended"]
+    donated: bool = Field(description="Whether the constituent gave to the event")
+    assigned_to: int | None = Field(description="A team member's id")
+    additional_guests: int
+    attendees: int
+    attendee_names: str | None
+    attend_count: int = Field(description="Always 0, as LGL's examples show it")
+    attendances: list[Attendance]
+    custom_fields: list[dict] = Field(description=NOT_KEPT)
+    custom_attrs: list[dict] = Field(description=NOT_KEPT)
+
+
+class Invitation(InvitationFields):
+    api_version: Version
+
+
+class InvitationList(Listing):
+    items: list[InvitationFields]
+
+
+# ---- group memberships and memberships (faces/lgl/memberships.py) -------------------------------
+
+class GroupMembershipFields(_Stamped):
+    """A constituent in a group."""
+    id: int
+    constituent_id: int
+    group_id: int
+    group_name: str | None
+    date_start: Day | None
+    date_end: Day | None
+    is_current: bool = Field(description="Derived: no end date, or an end date today or later (UTC)")
+
+
+class GroupMembership(GroupMembershipFields):
+    api_version: Version
+
+
+class GroupMembershipList(Listing):
+    items: list[GroupMembershipFields]
+
+
+class MembershipFields(_Stamped):
+    """A constituent's membership at a level."""
+    id: int
+    constituent_id: int
+    membership_level_id: int
+    membership_level_name: str | None
+    date_start: Day | None
+    finish_date: Day | None
+    note: str | None
+
+
+class Membership(MembershipFields):
+    api_version: Version
+
+
+class MembershipList(Listing):
+    items: list[MembershipFields]

@@ -57,8 +57,9 @@ FACE = Face("lgl", errors.render, credentials, title="Little Green Light (REST A
     ErrorStatus(400, "Parameter Error: a bad `limit`, `offset`, search term, `sort` or `expand`; malformed JSON",
                 lambda r: _with_query(r) or with_body(r)),
     ErrorStatus(404, "No such item in your organisation (`Item with id '12' not found`)"),
-    ErrorStatus(409, "Deleting a constituent with gifts or contact reports; an external id taken; an address "
-                     "changed to one the constituent has already", writes),
+    ErrorStatus(409, "Deleting a constituent with gifts, contact reports or volunteer times; an external id taken; "
+                     "a value the constituent has already (an address changed to another of theirs, a second "
+                     "request in one appeal, a second invitation to one event)", writes),
     ErrorStatus(415, "A body that is not `application/json` in UTF-8, or sent without a `Content-Type`", with_body),
     ErrorStatus(422, "Invalid fields, each named (in `description` and `errors`)", with_body),
 ), security={"basic": {"type": "http", "scheme": "basic", "description": "The key as the user name, no password"},
@@ -92,6 +93,9 @@ def lgl_terms(raw_id: str | None = None, names: dict[str, str] | None = None) ->
     try:
         yield
     except NotFound as missing:
+        if missing.errors:  # a record the body names (its field says which), not the path's
+            fields = [FieldError(_renamed(e.field, names or {}), e.message) for e in missing.errors]
+            raise NotFound("Item not found: " + "; ".join(f"{e.field} {e.message}" for e in fields), fields) from None
         raise (_missing(raw_id) if raw_id is not None else missing) from None
     except (ValidationFailed, Conflict) as failed:
         if not names or not failed.errors:

@@ -102,6 +102,55 @@ class CategoryKeywordsBody(Body):
     keywords: list[KeywordRefBody] | None = None
 
 
+class CustomFieldValueBody(Body):
+    id: Id | None = None
+    name: Text | None = None
+
+
+class CustomFieldBody(Body):
+    """A custom field (a category of the record's item type) by id, name or key, and its values
+    (keywords) by id or name; `remove_previous_values`: only the values sent stay."""
+    id: Id | None = None
+    name: Text | None = None
+    key: Text | None = None
+    remove_previous_values: bool | None = None
+    values: list[CustomFieldValueBody] | None = None
+
+
+# ---- a constituent's groups and memberships (faces/lgl/memberships.py) ---------------------------
+
+class GroupMembershipBody(Body):
+    """A constituent in a group: the group by `group_id` or `group_name` (the id wins; a name
+    matches the group's name or key, any case). `is_current` is derived from `date_end`."""
+    group_id: Id | None = None
+    group_name: Text | None = None
+    date_start: CalendarDate | None = None
+    date_end: CalendarDate | None = None
+
+
+class ConstituentGroupBody(GroupMembershipBody):
+    """An entry of a constituent's `groups`: `id` names one of its group memberships (what is
+    sent applies to it); else the group named: the membership the constituent has in it, or a
+    new one."""
+    id: Id | None = Field(None, description="One of the constituent's group memberships")
+    name: Text | None = Field(None, description="Another name of `group_name`")
+
+
+class MembershipBody(Body):
+    """A membership: the level by `membership_level_id` or `membership_level_name` (the id wins)."""
+    membership_level_id: Id | None = None
+    membership_level_name: Text | None = None
+    date_start: CalendarDate | None = None
+    finish_date: CalendarDate | None = None
+    note: LongText | None = None
+
+
+class ConstituentMembershipBody(MembershipBody):
+    """An entry of a constituent's `memberships`: `id` names one of its memberships (what is
+    sent applies to it); without it, a new membership."""
+    id: Id | None = Field(None, description="One of the constituent's memberships")
+
+
 # ---- class affiliations, relationships and custom attribute values (a constituent's arrays and
 # their own endpoints) -----------------------------------------------------------------------------
 
@@ -189,6 +238,10 @@ class ConstituentBody(Body):
     remove_previous_street_addresses: bool | None = None
     remove_previous_web_addresses: bool | None = None
     categories: list[CategoryKeywordsBody] | None = None
+    groups: list[ConstituentGroupBody] | None = None
+    remove_previous_groups: bool | None = None
+    memberships: list[ConstituentMembershipBody] | None = None
+    remove_previous_memberships: bool | None = None
     # class affiliations, relationships and custom attribute values
     class_affiliations: list[ClassAffiliationItem] | None = None
     remove_previous_class_affiliations: bool | None = None
@@ -198,9 +251,6 @@ class ConstituentBody(Body):
 
 
 NESTED = ("email_addresses", "phone_numbers", "street_addresses", "web_addresses")
-# Documented nested arrays of records this part of the face does not keep yet: accepted and
-# named as ignored, like any field LGL would ignore.
-NOT_KEPT_YET = ("groups", "memberships", "remove_previous_groups")
 
 
 def _cleaned(body: dict[str, Any]) -> dict[str, Any]:

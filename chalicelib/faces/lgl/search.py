@@ -1,8 +1,8 @@
 """LGL's constituent search terms, as filters of the donor search (domain/donor_search.py).
 
-Every term of the doc that this part of the face holds data for; the terms on keywords,
-groups, memberships, class affiliations and custom attributes arrive with those records
-(a 400 says so until then, rather than an answer that could only be empty). An unknown
+Every term of the doc that this part of the face holds data for; the terms on class
+affiliations and custom attributes arrive with those records (a 400 says so until then,
+rather than an answer that could only be empty). An unknown
 term is LGL's own 400: `Unknown query parameter: <term>`.
 """
 from __future__ import annotations
@@ -257,10 +257,31 @@ CONSTITUENT_TERMS = Terms({
     "custom_attr_int": _custom_attr_int,
     "updated_from": lambda org, value: donor_search.changed_from(moment("updated_from", value)),
     "updated_to": lambda org, value: donor_search.changed_to(moment("updated_to", value, end_of_day=True)),
-}, later=("groups", "membership_status", "membership_level", "membership_end_date_from",
-          "membership_end_date_to"))
+})
 SORTS = {"name": "name", "external_id": "external_id", "lgl_id": "id", "date_created": "created",
-         "date_updated": "updated"}
-LATER_SORTS = ("membership_level", "membership_end_date_from")
+         "date_updated": "updated", "membership_level": "membership_level",
+         "membership_end_date_from": "membership_end"}
+LATER_SORTS: tuple[str, ...] = ()
+
+
+# ---- groups and memberships (domain/memberships.py: the membership terms read each constituent's
+# latest membership, the one that finishes last) ----------------------------------------------------
+
+def _membership_status(org: str, value: str) -> donor_search.Filter:
+    if value.strip() not in ("0", "1"):
+        raise bad("membership_status", "must be 0 (lapsed) or 1 (active)")
+    return donor_search.membership_status(value.strip() == "1")
+
+
+CONSTITUENT_TERMS.builders.update({
+    "groups": lambda org, value: donor_search.in_groups(Terms.ids("groups", value)),
+    "membership_status": _membership_status,
+    "membership_level": lambda org, value: donor_search.membership_level_in(Terms.ids("membership_level", value)),
+    "membership_end_date_from": lambda org, value: donor_search.membership_ends_from(
+        Terms.day("membership_end_date_from", value)),
+    "membership_end_date_to": lambda org, value: donor_search.membership_ends_to(
+        Terms.day("membership_end_date_to", value)),
+})
+
 EXPANDS = ("class_affiliations", "relationships", "street_addresses", "phone_numbers", "email_addresses",
            "web_addresses", "categories", "groups", "memberships", "custom_attrs")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain import donations, follow_ups
+from ...domain import keywords, memberships
+from ...domain.memberships import GROUP_MEMBERSHIPS, MEMBERSHIPS
 from . import schemas
 from ...domain.lifecycle import Page
 
@@ -69,9 +71,12 @@ def donation(org: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def activity(org: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A contact log or a donation of the donor's timeline (donors.activity reads only those)."""
     if record["kind"] == "LOG":
         return {"type": "contact_log", "occurred_at": record["occurred_at"], "data": contact_log(record)}
-    return {"type": "donation", "occurred_at": record["received_at"], "data": donation(org, record)}
+    if record["kind"] == "GIFT":
+        return {"type": "donation", "occurred_at": record["received_at"], "data": donation(org, record)}
+    raise ValueError(f"the activity view shows no {record['kind']} record")
 
 
 def page(result: Page, render) -> dict[str, Any]:
@@ -81,3 +86,28 @@ def page(result: Page, render) -> dict[str, Any]:
         "next_cursor": result.next_cursor,
     }
 
+
+
+# ---- a donor's groups, keywords and memberships (GET /donors/{id}/memberships) ---------------------
+
+def donor_memberships(org: str, donor: dict[str, Any], details: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """What the donor is in and has, as LGL keeps it: its groups, keywords and memberships,
+    each with the name of what it names, and where its memberships leave it."""
+    held = memberships.in_details(MEMBERSHIPS, details)
+    groups = [{"id": _id(r["id"]), "group_id": _id(r["group_id"]), "group": memberships.group_name(org, r["group_id"]),
+               "date_start": r.get("date_start"), "date_end": r.get("date_end"),
+               "is_current": memberships.is_current(r), **_stamps(r)}
+              for r in memberships.in_details(GROUP_MEMBERSHIPS, details)]
+    tags = []
+    for assignment in keywords.assigned(details):
+        keyword, category = memberships.keyword_names(org, assignment)
+        tags.append({"id": _id(assignment["id"]), "keyword_id": _id(assignment["keyword_id"]), "keyword": keyword,
+                     "category_id": _id(assignment["category_id"]), "category": category, **_stamps(assignment)})
+    levels = [{"id": _id(r["id"]), "membership_level_id": _id(r["membership_level_id"]),
+               "membership_level": memberships.level_name(org, r["membership_level_id"]),
+               "date_start": r.get("date_start"), "finish_date": r.get("finish_date"), "note": r.get("note"),
+               **_stamps(r)} for r in held]
+    latest = memberships.latest_of(held)
+    return {"donor_id": _id(donor["id"]), "groups": groups, "keywords": tags, "memberships": levels,
+            "latest_membership_id": _id(latest["id"]) if latest else None,
+            "membership_status": memberships.status(held)}

@@ -190,3 +190,55 @@ def _catalogue_models() -> None:
 
 
 _catalogue_models()
+
+
+# ---- a donor's groups, keywords and memberships (GET /donors/{id}/memberships) ---------------------
+
+Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
+
+
+class DonorGroup(Model):
+    """The donor in a group (LGL's group membership)."""
+    id: Id
+    group_id: Id
+    group: str | None = Field(description="The group's name")
+    date_start: Day | None
+    date_end: Day | None
+    is_current: bool = Field(description="No end date, or an end date today or later (UTC)")
+    created_at: DateTime
+    updated_at: DateTime
+
+
+class DonorKeyword(Model):
+    """A keyword assigned to the donor (LGL's constituent keyword)."""
+    id: Id
+    keyword_id: Id
+    keyword: str | None = Field(description="The keyword's name")
+    category_id: Id
+    category: str | None = Field(description="Its category's name")
+    created_at: DateTime
+    updated_at: DateTime
+
+
+class DonorMembership(Model):
+    """A membership of the donor at a level (LGL's membership)."""
+    id: Id
+    membership_level_id: Id
+    membership_level: str | None = Field(description="The level's name")
+    date_start: Day | None
+    finish_date: Day | None
+    note: str | None
+    created_at: DateTime
+    updated_at: DateTime
+
+
+class DonorMemberships(Model):
+    """What the donor is in and has: its groups, keywords and memberships, each by id."""
+    donor_id: Id
+    groups: list[DonorGroup]
+    keywords: list[DonorKeyword]
+    memberships: list[DonorMembership]
+    latest_membership_id: Id | None = Field(description="The membership that finishes last (none: never)")
+    membership_status: Literal["active", "lapsed"] | None = Field(
+        description="By the latest membership: `active` when it finishes today or later (UTC) or never, "
+                    "`lapsed` when it finished before today; null without memberships")

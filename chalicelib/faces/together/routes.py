@@ -248,7 +248,7 @@ declare(Resource("/donations", donations.LABEL, donations, schemas.DonationCreat
 def donor_activity(call: Call, record: str) -> Response:
     """The donor's contact logs and donations merged, newest first (the app's Activity view)."""
     limit, cursor = page_params(call.query())
-    return json_response(render.page(donors.collection(call.org, record, limit, cursor),
+    return json_response(render.page(donors.activity(call.org, record, limit, cursor),
                                      lambda item: render.activity(call.org, item)))
 
 
@@ -313,3 +313,16 @@ def follow_up_queue(call: Call) -> Response:
     body.update(counts=found.counts, now=clock.now, today_ends_at=clock.today_ends_at,
                 time_zone=clock.time_zone)
     return json_response(body)
+
+
+# ---- a donor's groups, keywords and memberships: read here, written through LGL --------------------
+
+@routes.route(PREFIX + "/donors/{record}/memberships", "GET", auth.READ,
+              path_params=(Param("record", {"type": "string"}, "The donor's id or external_id"),),
+              response="DonorMemberships")
+def donor_memberships(call: Call, record: str) -> Response:
+    """The donor's groups, keywords and memberships (LGL's group memberships, keywords and
+    memberships: LGL's face writes them), with `membership_status` (one read)."""
+    call.query()
+    donor, details = donors.with_details(call.org, record)
+    return json_response(render.donor_memberships(call.org, donor, details))
