@@ -3,8 +3,9 @@ records of their own (store/kinds.py CLASS_AFFILIATION), details of the donor, d
 
 An affiliation names its type (a class affiliation type: a catalogue with LGL's defaults 515
 Student, 516 Parent, 517 Grandparent) by id or by name, the id winning; an unknown one is a 422
-naming the field. A type deleted since an affiliation named it stays named (catalogues are
-soft-deleted): the affiliation keeps showing it. `year` is a calendar year, `note` free text.
+naming the field. Each affiliation counts the type it names (store/kinds.py `refs`): a type in
+use is not deleted (409), so no affiliation ever names a type that is gone. `year` is a
+calendar year, `note` free text.
 The donor's search row carries each affiliation's (type, year) as a facet: the `class` search
 term reads it.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import FieldError, ValidationFailed
-from ..store.kinds import CLASS_AFFILIATION
+from ..store.kinds import CLASS_AFFILIATION, DONOR
 from . import catalogues, donors, lifecycle
 from . import fields as f
 from .constituent_catalogues import CLASS_AFFILIATION_TYPES
@@ -69,6 +70,7 @@ def _own(fields: Record) -> Record:
 def create(org: str, donor_id: int, fields: Record) -> Record:
     """A new affiliation of a live donor (404 when it is not): one write."""
     record = _checked({**_resolved(org, _own(fields)), "donor_id": donor_id})
+    catalogues.stored(org, CLASS_AFFILIATION_TYPES, [record[TYPE_ID]], lambda: lifecycle.fetch(org, DONOR, donor_id))
     return lifecycle.create(org, CLASS_AFFILIATION, record).record
 
 
@@ -83,7 +85,9 @@ def update(org: str, record_id: int, changes: Record) -> Record:
     def merge(old: Record) -> Record:
         if not resolved:
             resolved.append(_resolved(org, _own(changes)))
-        return _checked({**old, **resolved[0]})
+        new = _checked({**old, **resolved[0]})
+        catalogues.stored(org, CLASS_AFFILIATION_TYPES, [new[TYPE_ID]])
+        return new
 
     return lifecycle.update(org, CLASS_AFFILIATION, record_id, merge, None)
 
@@ -120,6 +124,8 @@ def plan(sent: list[Record], remove_previous: bool, field: str = "class_affiliat
             if new != old:
                 updates.append((CLASS_AFFILIATION, old, new))
         deletes = [(CLASS_AFFILIATION, r) for r in existing.values() if remove_previous and r["id"] not in kept]
+        catalogues.stored(org, CLASS_AFFILIATION_TYPES, [r[TYPE_ID] for _, r in creates] +
+                          [new[TYPE_ID] for _, _, new in updates])
         return creates, deletes, updates
     return make
 

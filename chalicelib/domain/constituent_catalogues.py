@@ -7,7 +7,11 @@ Categories, keywords, groups and membership levels are managed through LGL itsel
 their POST/PATCH/DELETE); the types and attribute definitions are list-only there, managed
 through the native face and the operator CLI. A value still referred to is never deleted
 (409): a keyword assigned to a constituent, a group with members, a level with memberships, a
-category with keywords (store/schema.py `Ref`): nothing ever shows a value that is gone.
+category with keywords, a class affiliation type or a relationship type that an affiliation
+or a relationship (either side) names, an attribute a constituent has a value of
+(store/schema.py `Ref`): nothing ever shows a value that is gone. A default value (LGL's types)
+is stored as the organisation's copy the first time something refers to it
+(catalogues.stored), so that it can be counted.
 """
 from __future__ import annotations
 

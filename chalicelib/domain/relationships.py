@@ -13,8 +13,10 @@ type's when not sent.
 
 The related donor is a live donor of the organisation, not the donor itself (a 422 naming
 the field otherwise). A donor's delete takes the reciprocals of its relationships with it, in
-the same write (donors.py): no donor is left related to one that is gone. A relationship type
-deleted since a relationship named it stays named (catalogues are soft-deleted).
+the same write (donors.py): no donor is left related to one that is gone. Each side counts the
+relationship type it names (store/kinds.py `refs`): a type in use is not deleted (409), so no
+relationship ever names a type that is gone. A type's own reciprocal that is gone is no
+reciprocal: the reciprocal side then takes the type itself.
 """
 from __future__ import annotations
 
@@ -78,8 +80,16 @@ def _type(org: str, sent: Record, id_field: str, name_field: str, named: _Fields
                               id_field=named(id_field), name_field=named(name_field))
 
 
-def _reciprocal_of(relationship_type: Record) -> int:
-    return relationship_type.get("reciprocal_id") or relationship_type["id"]
+def _reciprocal_of(org: str, relationship_type: Record) -> int:
+    """The type's own reciprocal while it is a live type, else the type itself."""
+    reciprocal = catalogues.named(org, RELATIONSHIP_TYPES, relationship_type.get("reciprocal_id"))
+    return reciprocal["id"] if reciprocal is not None and not reciprocal.get("deleted_at") else relationship_type["id"]
+
+
+def _types_stored(org: str, *sides: Record | None) -> None:
+    """The types the sides name, stored (a default's first use: catalogues.stored), so the
+    sides' writes count them."""
+    catalogues.stored(org, RELATIONSHIP_TYPES, [side[TYPE_ID] for side in sides if side is not None])
 
 
 def _check_related(donor_id: Any, related_id: Any, live: dict[int, Record], named: _Fields) -> int:
@@ -114,7 +124,7 @@ def _sides(org: str, donor_id: Any, sent: Record, this: Record | None, pair: Rec
                                     f"{named(TYPE_NAME)})")
     if chosen is not None:
         new_this[TYPE_ID] = chosen["id"]
-        new_pair[TYPE_ID] = reciprocal["id"] if reciprocal is not None else _reciprocal_of(chosen)
+        new_pair[TYPE_ID] = reciprocal["id"] if reciprocal is not None else _reciprocal_of(org, chosen)
     elif reciprocal is not None:
         new_pair[TYPE_ID] = reciprocal["id"]
     if "description" in sent:
@@ -152,6 +162,7 @@ def create(org: str, donor_id: int, sent: Record, names: dict[str, str] | None =
     if donor_id not in live:
         raise NotFound(f"{DONOR.label} {donor_id} does not exist.")
     this, pair = _sides(org, donor_id, sent, None, None, live, named)
+    _types_stored(org, this, pair)
     this_id, pair_id = donors.new_id(org, RELATIONSHIP), donors.new_id(org, RELATIONSHIP)
     with records().unit_of_work() as unit:
         unit.create(org, RELATIONSHIP, lifecycle.new_record({**this, "donor_id": donor_id, "pair_id": pair_id}),
@@ -182,6 +193,7 @@ def update(org: str, record_id: int, sent: Record, names: dict[str, str] | None 
         new_pair = _merged(pair, pair_fields) if pair is not None else None
         if new_this == this and new_pair == pair:
             return this
+        _types_stored(org, new_this, new_pair)
         try:
             with records().unit_of_work() as unit:
                 unit.update(org, RELATIONSHIP, this, _next(this, new_this))
@@ -259,6 +271,7 @@ def plan(sent: list[Record], remove_previous: bool, names: dict[str, str] | None
                 updates.append((RELATIONSHIP, old, new_this))
             if pair is not None and _merged(pair, pair_fields) != pair:
                 updates.append((RELATIONSHIP, pair, _merged(pair, pair_fields)))
+        _types_stored(org, *(fields for _, fields in creates), *(new for _, _, new in updates))
         deletes = []
         for record in existing.values():
             if remove_previous and record["id"] not in kept:

@@ -194,20 +194,23 @@ MEMBERSHIP = declare(Kind(
 
 
 # ---- a constituent's class affiliations and relationships: detail children of the donor,
-# deleted with it. A class affiliation's facet (type, year; 0 when none) is what the `class`
-# search term reads; a relationship's (the related donor) names it for an `expand`. A
-# relationship has its reciprocal on the related donor (`pair_id` names each other's), written,
-# changed and deleted with it (domain/relationships.py; a donor's delete takes the reciprocals
-# of its relationships with it, domain/donors.py).
+# deleted with it, each counted by the type it names (a type in use is not deleted). A class
+# affiliation's facet (type, year; 0 when none) is what the `class` search term reads; a
+# relationship's (the related donor) names it for an `expand`. A relationship has its
+# reciprocal on the related donor (`pair_id` names each other's), written, changed and deleted
+# with it (domain/relationships.py; a donor's delete takes the reciprocals of its
+# relationships with it, domain/donors.py).
 
 CLASS_AFFILIATION = declare(Kind(
     "CLASS", "Class affiliation",
     parent=Parent("DONOR", "donor_id", counter="class_affiliation_count", on_delete=CASCADE),
+    refs=(Ref("CAT_CLASS_AFFILIATION_TYPE", "use_count", lambda a: [a["class_affiliation_type_id"]]),),
     facet=lambda affiliation: [affiliation["class_affiliation_type_id"], affiliation.get("year") or 0],
 ))
 RELATIONSHIP = declare(Kind(
     "REL", "Constituent relationship",
     parent=Parent("DONOR", "donor_id", counter="relationship_count", on_delete=CASCADE),
+    refs=(Ref("CAT_RELATIONSHIP_TYPE", "use_count", lambda r: [r["relationship_type_id"]]),),
     facet=lambda relationship: relationship["related_donor_id"],
 ))
 
@@ -239,6 +242,8 @@ MEMBERSHIP_LEVEL = declare_catalogue("MEMBERSHIP_LEVEL", "Membership level")
 CLASS_AFFILIATION_TYPE = declare_catalogue("CLASS_AFFILIATION_TYPE", "Class affiliation type", 10_001)
 RELATIONSHIP_TYPE = declare_catalogue("RELATIONSHIP_TYPE", "Relationship type", 10_001)
 ATTRIBUTE = declare_catalogue("ATTRIBUTE", "Attribute")
+
+
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None and v != ""}
 

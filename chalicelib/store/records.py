@@ -270,16 +270,17 @@ class Records:
                       for record in details.get(child.name, [])]
         going += [(child, record) for child in cascading if child.timeline_at
                   for record in self.children(org, kind, old["id"], child)]
-        # Each delete costs its record's write and one per guard it releases; the parent's
-        # own unit keeps room for its write, its guards and its parent's counter. A record of
-        # another parent also costs that parent's write (once per parent).
+        # Each delete costs its record's write and one per guard it releases and per value it
+        # refers to (at most); the parent's own unit keeps room for its write, its guards, its
+        # references and its parent's counter. A record of another parent also costs that
+        # parent's write (once per parent).
         others = list(also)
 
         def cost_of_others(entries: list[tuple[Kind, dict[str, Any]]]) -> int:
             parents = {(k.parent.kind, r[k.parent.field]) for k, r in entries if k.parent is not None}
-            return sum(1 + len(guards_of(k, r)) for k, r in entries) + len(parents)
+            return sum(_cost(k, r) for k, r in entries) + len(parents)
 
-        room = MAX_TRANSACTION_ITEMS - (2 + len(guards_of(kind, old)))
+        room = MAX_TRANSACTION_ITEMS - (1 + _cost(kind, old))
         if cost_of_others(others) > room // 2:  # too many to go with it: they go first, in units of their own
             while others:
                 batch: list[tuple[Kind, dict[str, Any]]] = []
@@ -289,10 +290,10 @@ class Records:
                     for other, record in batch:
                         unit.delete(org, other, record, deleted_at)
         room -= cost_of_others(others)
-        while sum(1 + len(guards_of(child, record)) for child, record in going) > room:
+        while sum(_cost(child, record) for child, record in going) > room:
             batch, cost = [], 0
-            while going and cost + 1 + len(guards_of(*going[0])) <= MAX_TRANSACTION_ITEMS - 1:
-                cost += 1 + len(guards_of(*going[0]))
+            while going and cost + _cost(*going[0]) <= MAX_TRANSACTION_ITEMS - 1:
+                cost += _cost(*going[0])
                 batch.append(going.pop(0))
             with self.unit_of_work() as unit:
                 for child, record in batch:
@@ -311,6 +312,12 @@ class Records:
         if kind.order is None:
             raise ValueError(f"{kind.name} declares no list order")
         return keys.kind_list_pk(org, kind.name)
+
+
+def _cost(kind: Kind, record: dict[str, Any]) -> int:
+    """The writes a record's delete costs at most: its own, one per guard it releases, one per
+    value it refers to (values several records refer to cost once: this is an upper bound)."""
+    return 1 + len(guards_of(kind, record)) + sum(len(ref.of(record)) for ref in kind.refs)
 
 
 def _head_or(parent: Kind, filters: tuple[Filter, ...]) -> Filter:

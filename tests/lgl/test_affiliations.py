@@ -137,15 +137,24 @@ def test_another_organisations_affiliations_and_constituents_are_404_with_nothin
     assert mine["class_affiliations"] == []
 
 
-def test_a_type_deleted_since_stays_named_but_cannot_be_chosen(api, acme):
+def test_a_type_in_use_is_not_deleted_and_nothing_ever_names_one_that_is_gone(api, acme):
     joe = constituent(api, acme)
     made = affiliation(api, acme, joe["id"], class_affiliation_type_name="Grandparent", year=1999)
-    assert api.delete(f"{L}/class_affiliation_types/517", acme).status_code == 204
+    nested = constituent(api, acme, class_affiliations=[{"class_affiliation_type_id": 517}])
+    refused = api.delete(f"{L}/class_affiliation_types/517", acme)
+    assert refused.status_code == 409, refused.body
     kept = api.get(f"{L}/class_affiliations/{made['id']}", acme).json
     assert (kept["class_affiliation_type_id"], kept["class_affiliation_type_name"]) == (517, "Grandparent")
-    assert api.patch(f"{L}/class_affiliations/{made['id']}", acme, {"note": "still"}).status_code == 200
-    lgl_error(api.post(f"{L}/constituents/{joe['id']}/class_affiliations", acme,
-                       {"class_affiliation_type_id": 517}), 422)
+    assert api.patch(f"{L}/class_affiliations/{made['id']}", acme, {"class_affiliation_type_id": 516}).status_code == 200
+    assert api.delete(f"{L}/class_affiliation_types/517", acme).status_code == 409  # the nested one names it
+    assert api.delete(f"{L}/constituents/{nested['id']}", acme).status_code == 200  # its affiliations go with it
+    assert api.delete(f"{L}/class_affiliation_types/517", acme).status_code == 204
+    assert [t["id"] for t in api.get(f"{L}/class_affiliation_types", acme).json["items"]] == [515, 516]
+    answer = lgl_error(api.post(f"{L}/constituents/{joe['id']}/class_affiliations", acme,
+                                {"class_affiliation_type_id": 517}), 422)
+    assert fields_named(answer) == ["class_affiliation_type_id"]
+    assert api.delete(f"{L}/class_affiliations/{made['id']}", acme).status_code == 200
+    assert api.delete(f"{L}/class_affiliation_types/516", acme).status_code == 204  # no longer in use
 
 
 def test_deleting_the_constituent_deletes_its_affiliations(api, acme):

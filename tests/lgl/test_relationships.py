@@ -102,6 +102,30 @@ def test_a_type_without_a_reciprocal_is_its_own(api, acme, pair):
     assert sides(api, acme, balki["id"]) == [(larry["id"], int(made_type.json["id"]), "Employer", None)]
 
 
+def test_a_type_in_use_on_either_side_is_not_deleted_until_no_relationship_names_it(api, acme, pair):
+    larry, balki = pair
+    made = relate(api, acme, larry["id"], balki["id"], name="Grandparent")  # its reciprocal: a Grandchild
+    for type_id in (49, 52):
+        refused = api.delete(f"{L}/relationship_types/{type_id}", acme)
+        assert refused.status_code == 409, refused.body
+    assert api.patch(f"{R}/{made['id']}", acme, {"name": "Friend"}).status_code == 200  # both sides Friends now
+    assert api.delete(f"{L}/relationship_types/52", acme).status_code == 204
+    assert api.delete(f"{L}/relationship_types/50", acme).status_code == 409
+    assert api.delete(f"{L}/constituents/{balki['id']}", acme).status_code == 200  # the pair goes with Balki
+    assert api.delete(f"{L}/relationship_types/50", acme).status_code == 204
+    answer = lgl_error(api.post(f"{L}/constituents/{larry['id']}/constituent_relationships", acme,
+                                {"related_constituent_id": constituent(api, acme)["id"], "name": "Friend"}), 422)
+    assert fields_named(answer) == ["name"]
+
+
+def test_a_type_whose_reciprocal_is_gone_is_its_own_reciprocal(api, acme, pair):
+    larry, balki = pair
+    assert api.delete(f"{L}/relationship_types/52", acme).status_code == 204  # Grandchild, Grandparent's reciprocal
+    made = relate(api, acme, larry["id"], balki["id"], name="Grandparent")
+    assert sides(api, acme, balki["id"]) == [(larry["id"], 49, "Grandparent", None)]
+    assert api.get(f"{R}/{made['reciprocal_relationship_id']}", acme).status_code == 200
+
+
 def test_the_flags_are_the_pairs(api, acme, pair):
     larry, balki = pair
     made = relate(api, acme, larry["id"], balki["id"], name="Spouse", auto_soft_credit="true", share_address="1")
@@ -204,7 +228,8 @@ def test_changing_the_related_constituent_moves_the_reciprocal(api, acme, pair):
 
 def test_one_write_creates_changes_and_deletes_both_sides(api, acme, pair):
     larry, balki = pair
-    relate(api, acme, larry["id"], balki["id"], name="Friend")  # ids and catalogues warm
+    relate(api, acme, larry["id"], balki["id"], name="Parent")  # ids and catalogues warm (the types stored)
+    relate(api, acme, larry["id"], balki["id"], name="Mother")
     with dynamodb_calls() as calls:
         made = relate(api, acme, larry["id"], balki["id"], name="Parent")
     assert calls.count("TransactWriteItems") == 1 and not {"PutItem", "UpdateItem"} & set(calls), calls
