@@ -44,9 +44,10 @@ def values(record: dict[str, Any]) -> dict[str, str]:
 
 # ---- the definitions -------------------------------------------------------------------------------
 
-def test_the_definitions_are_listed_by_item_type(api, acme, defined):
-    body = api.get(f"{L}/attributes", acme).json
-    assert body["item_type"] == "attribute" and body["total_items"] == 5
+def test_the_definitions_are_listed_by_item_type_the_constituents_unless_asked(api, acme, defined):
+    body = api.get(f"{L}/attributes", acme).json  # LGL's default: Constituent
+    assert body["item_type"] == "attribute" and body["total_items"] == 4
+    assert "diet" not in [a["key"] for a in body["items"]]
     constituents = api.get(f"{L}/attributes.json?item_type=Constituent&limit=2", acme).json
     assert (constituents["total_items"], constituents["items_count"], constituents["next_item"]) == (4, 2, 2)
     first = constituents["items"][0]
