@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import Api, Org
 from tests.contract.conftest import table_state
-from tests.lgl.conftest import L, constituent, fields_named, lgl_error
+from tests.lgl.conftest import L, constituent, fields_named, found_ids as found, lgl_error
 from tests.lgl.test_route_coverage import REFERENCE
 from tests.lgl.worlds import acme, api, other, world  # noqa: F401  (one world for the module)
 
@@ -252,13 +252,6 @@ def alumni(api, acme) -> dict[str, int]:
         out[name] = constituent(api, acme, first_name=name, last_name="Alum", class_affiliations=[
             {"class_affiliation_type_id": t, **({"year": y} if y else {})} for t, y in classes])["id"]
     return out
-
-
-def found(api: Api, org: Org, query: str) -> set[int]:
-    response = api.get(f"{L}/constituents/search?{query}&limit=100", org)
-    assert response.status_code == 200, response.body
-    assert response.json["total_items"] == len(response.json["items"])
-    return {item["id"] for item in response.json["items"]}
 
 
 @pytest.mark.parametrize("value, who", [

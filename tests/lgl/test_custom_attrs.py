@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import Api, Org, make_org
 from tests.contract.conftest import table_state
-from tests.lgl.conftest import L, constituent, fields_named, lgl_error
+from tests.lgl.conftest import L, constituent, fields_named, found_ids as found, lgl_error
 from tests.lgl.test_route_coverage import REFERENCE
 from tests.lgl.worlds import acme, api, other, world  # noqa: F401  (one world for the module)
 
@@ -186,13 +186,6 @@ def town(world) -> tuple[Org, dict[str, int]]:
         ids[name] = constituent(api, org, first_name=name, last_name="Town", custom_attrs=[
             {"key": key, "value": value} for key, value in attrs.items()])["id"]
     return org, ids
-
-
-def found(api: Api, org: Org, query: str) -> set[int]:
-    response = api.get(f"{L}/constituents/search?{query}&limit=100", org)
-    assert response.status_code == 200, response.body
-    assert response.json["total_items"] == len(response.json["items"])
-    return {item["id"] for item in response.json["items"]}
 
 
 @pytest.mark.parametrize("value, who", [
