@@ -226,6 +226,27 @@ def update(org: str, catalogue: Catalogue, value_id: int, changes: Record, expec
     return stored
 
 
+def stored(org: str, catalogue: Catalogue, value_ids: Any, first: Callable[[], Any] = lambda: None) -> None:
+    """Each default among these values stored as the organisation's own copy, unchanged (one
+    write, the first time one is referred to), so that what refers to it can be counted on it
+    (store/schema.py `Ref`: the referrer's write counts it, a write of the stored value). A
+    copy another request stored meanwhile serves as well. `first` runs before a copy is
+    stored (a check that the referrer's write can happen: its parent is there)."""
+    defaults = [v for v in (_by_id(org, catalogue).get(i) for i in dict.fromkeys(value_ids))
+                if v is not None and v["version"] == 0]
+    if defaults:
+        first()
+    for value in defaults:
+        value_id = value["id"]
+        copy = {k: v for k, v in value.items() if k not in ("id", "version", "created_at", "updated_at")}
+        try:
+            records().create(org, catalogue.kind, lifecycle.new_record(copy), record_id=value_id)
+        except lifecycle.ConcurrentChange:
+            pass  # stored meanwhile (a change or a delete of it: the referrer's write then says so)
+    if defaults:
+        forget(org)
+
+
 def delete(org: str, catalogue: Catalogue, value_id: int, expected_version: int | None) -> None:
     """Soft delete (the module's docstring); deleting a deleted value succeeds again."""
     value = named(org, catalogue, value_id)

@@ -7,7 +7,11 @@ Categories, keywords, groups and membership levels are managed through LGL itsel
 their POST/PATCH/DELETE); the types and attribute definitions are list-only there, managed
 through the native face and the operator CLI. A value still referred to is never deleted
 (409): a keyword assigned to a constituent, a group with members, a level with memberships, a
-category with keywords (store/schema.py `Ref`): nothing ever shows a value that is gone.
+category with keywords, a class affiliation type or a relationship type that an affiliation
+or a relationship (either side) names, an attribute a constituent has a value of
+(store/schema.py `Ref`): nothing ever shows a value that is gone. A default value (LGL's types)
+is stored as the organisation's copy the first time something refers to it
+(catalogues.stored), so that it can be counted.
 """
 from __future__ import annotations
 
@@ -77,8 +81,9 @@ ATTRIBUTES = CATALOGUES.add(Catalogue(
     "attributes", kinds.ATTRIBUTE,
     (Spec("name", required=True, max_length=100), Spec("item_type", max_length=30), Spec("key", max_length=100),
      Spec("description", LONG_TEXT, max_length=2000), Spec("classification", TEXT, max_length=10),
-     Spec("min_val", max_length=40), Spec("max_val", max_length=40)),
-    also_named_by=("key",), ordered_by=(), unique_within="item_type",
-    derived=(("key", snake_key), ("item_type", lambda v: "Constituent"), ("classification", lambda v: "text")),
+     Spec("min_val", max_length=40), Spec("max_val", max_length=40), Spec("ordinal", INTEGER)),
+    also_named_by=("key",), ordered_by=("ordinal",), unique_within="item_type",
+    derived=(("key", snake_key), ("item_type", lambda v: "Constituent"), ("classification", lambda v: "text"),
+             ("ordinal", lambda v: 100)),
     rule=lambda org, value: (_one_of("item_type", ("Constituent", "Invitation", "AppealRequest"))(org, value),
                              _one_of("classification", CLASSIFICATIONS)(org, value))))

@@ -11,6 +11,7 @@ then one BatchGetItem for the page, and one more for the contact points when the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from ..store.context import records
@@ -116,6 +117,68 @@ def with_keywords(org: str, keyword_ids: Iterable[int]) -> set[int]:
     """The ids of the live donors with one of these keywords (from their search rows)."""
     keep = has_keyword(keyword_ids)
     return {row.id for row in records().search_rows(org, DONOR) if keep(row)}
+
+
+# ---- class affiliations and custom attribute values ---------------------------------------------
+# A class affiliation's facet is `CLASS#<id>` -> [type id, year (0: none)]; the donor's custom
+# attribute values are its row's `ca` (attribute id as text -> text, integer or YYYY-MM-DD).
+
+def has_class(type_ids: Iterable[int] | None, first_year: int | None, last_year: int | None) -> Filter:
+    """Donors with a class affiliation of one of the types (None: any type) whose year is in
+    [first_year, last_year] (None: any year; an affiliation without a year is in no range)."""
+    types = set(type_ids) if type_ids is not None else None
+
+    def affiliation(value: Any) -> bool:
+        if not isinstance(value, list) or len(value) != 2:
+            return False
+        type_id, year = value
+        if types is not None and type_id not in types:
+            return False
+        if first_year is None and last_year is None:
+            return True
+        return bool(year) and (first_year is None or year >= first_year) and (last_year is None or year <= last_year)
+
+    return lambda row: any(affiliation(value) for value in _facets(row, "CLASS"))
+
+
+def _attribute(row: Row, attribute_id: int) -> Any:
+    return (row.fields.get("ca") or {}).get(str(attribute_id))
+
+
+_TEXT_TESTS: dict[str, Callable[[str, str], bool]] = {
+    "ft": lambda have, want: want in have, "nft": lambda have, want: want not in have,
+    "eq": lambda have, want: have == want, "ne": lambda have, want: have != want,
+    "sw": lambda have, want: have.startswith(want),
+    "bl": lambda have, want: not have, "nb": lambda have, want: bool(have),
+}
+TEXT_OPERATORS = tuple(_TEXT_TESTS)
+
+
+def attribute_text(attribute_id: int, op: str, text: str) -> Filter:
+    """An attribute's value compared as text, any case (`ft` contains, `nft` does not, `eq`,
+    `ne`, `sw` starts with, `bl` blank, `nb` not blank); a donor without a value has the
+    empty text (so `nft`, `ne` and `bl` keep it)."""
+    test, wanted = _TEXT_TESTS[op], text.strip().casefold()
+    return lambda row: test(str(_attribute(row, attribute_id) or "").strip().casefold(), wanted)
+
+
+def attribute_dates(attribute_id: int, first: str | None, last: str | None) -> Filter:
+    """A date attribute's value on or after `first` / on or before `last` (YYYY-MM-DD); a donor
+    without a value is in no range."""
+    def keep(row: Row) -> bool:
+        value = _attribute(row, attribute_id)
+        return isinstance(value, str) and (first is None or value >= first) and (last is None or value <= last)
+    return keep
+
+
+def attribute_number(attribute_id: int, compare: Callable[[Decimal], bool]) -> Filter:
+    """An integer attribute's value that `compare` keeps; a donor without one is never kept."""
+    def keep(row: Row) -> bool:
+        value = _attribute(row, attribute_id)
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return False
+        return compare(Decimal(value))
+    return keep
 
 
 # ---- groups and memberships (domain/memberships.py): a group membership's facet is its group's

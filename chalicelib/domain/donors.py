@@ -16,11 +16,11 @@ from typing import Any, Callable
 
 from ..store.context import records
 from ..store.filters import AnyOf, Contains, Filter
-from ..store.kinds import ADDRESS_FIELDS, CONTACT_LOG, DONATION, DONOR
+from ..store.kinds import ADDRESS_FIELDS, CONTACT_LOG, DONATION, DONOR, RELATIONSHIP
 from ..store.queries import Page
 from ..store.schema import Kind
 from ..store.writes import ConcurrentChange, DuplicateValue, Replayed
-from . import contact_points, lifecycle
+from . import contact_points, custom_attrs, lifecycle
 from .contact_points import EMAILS, PHONES, POINTS, STREETS, Plan, Point
 from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 
@@ -36,6 +36,9 @@ OWN_FIELDS = (
     "spouse_name", "spouse_nick_name", "maiden_name", "gender", "deceased_date", "annual_report_name",
     "alt_salutation", "alt_addressee", "honorary_name", "assistant_name", "date_added",
     "constituent_contact_type_id", "marital_status_id",
+    # LGL's custom attribute values: attribute id -> value (custom_attrs.py); a change sends only
+    # the values it sets or removes, merged into the donor's (`custom_attrs.applied`)
+    "custom_attrs",
 )
 # The native face's flat contact fields: the preferred contact point of each kind.
 CONTACT_FIELDS = ("email", "phone", *ADDRESS_FIELDS)
@@ -208,10 +211,19 @@ def _check_size(plans: list[Plan], more: int = 0) -> None:
 
 # A nested array of detail records written with the donor (LGL's `categories`, `groups`...):
 # (org, the donor's details by kind) -> (records to create: (kind, fields), records to delete:
-# (kind, record)[, records to update: (kind, old, new)]); it raises a 422 naming what it
-# cannot resolve.
-Nested = Callable[[str, "Details"], tuple[list[tuple[Kind, dict[str, Any]]], list[tuple[Kind, dict[str, Any]]]]]
+# (kind, record)[, records to change: (kind, record, the whole record it becomes)]); it raises a 422 naming
+# what it cannot resolve. A record to create is the donor's unless its fields name another
+# donor (`donor_id`: a relationship's reciprocal); THIS_DONOR in its fields stands for the
+# donor's id (not known yet on a create), and an `id` in them is the id it gets (`new_id`).
+Nested = Callable[[str, "Details"], tuple[list[tuple[Kind, dict[str, Any]]], ...]]
 Details = dict[str, list[dict[str, Any]]]  # kind name -> the donor's detail records of it, by id
+# (a plan's details also hold the donor itself under DONOR, when it exists already)
+THIS_DONOR: Any = type("ThisDonor", (), {"__repr__": lambda self: "THIS_DONOR"})()
+
+
+def new_id(org: str, kind: Kind) -> int:
+    """An id for a record a nested plan creates, reserved now (so two new records can name each other)."""
+    return records().ids.next_id(org, kind.name, kind.id_block) + kind.first_id - 1
 
 
 def _planned(org: str, nested: list[Nested], details: Details):
@@ -228,12 +240,15 @@ def _planned(org: str, nested: list[Nested], details: Details):
 
 def _write_nested(unit: Any, org: str, donor_id: int, creates, deletes, updates=()) -> None:
     stamp = lifecycle.now()
+    this = lambda fields: {k: donor_id if v is THIS_DONOR else v for k, v in fields.items()}  # noqa: E731
     for kind, record in deletes:
         unit.delete(org, kind, record, stamp)
     for kind, old, new in updates:
-        unit.update(org, kind, old, {**new, "version": old["version"] + 1, "updated_at": stamp})
+        unit.update(org, kind, old, {**this(new), "version": old["version"] + 1, "updated_at": stamp})
     for kind, fields in creates:
-        unit.create(org, kind, lifecycle.new_record({**fields, "donor_id": donor_id}))
+        record = this({"donor_id": donor_id, **fields})
+        record_id = record.pop("id", None)
+        unit.create(org, kind, lifecycle.new_record(record), record_id=record_id)
 
 
 def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: ContactChanges | None = None,
@@ -241,6 +256,8 @@ def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: Cont
     """A new donor with its contact points and other nested records, in one write: the native
     face's flat `email`, `phone` and address fields, or LGL's nested arrays."""
     own = {k: v for k, v in fields.items() if k not in CONTACT_FIELDS}
+    if "custom_attrs" in own:
+        own["custom_attrs"] = custom_attrs.applied(None, own["custom_attrs"])
     donor = _derive(own, new=True)
     plans = [contact_points.set_preferred(point, [], values)
              for point, values in _flat_contacts(fields).items()]
@@ -260,7 +277,7 @@ def create(org: str, fields: dict[str, Any], idempotency=None, *, contacts: Cont
             _write_nested(unit, org, created["id"], creates, [])
     except Replayed as replayed:
         return replayed.created
-    details_now = _after({}, plans, unit.stored, [])
+    details_now = _after({}, plans, unit.stored, [], created["id"])
     return lifecycle.Created(unit.stored[(org, DONOR.name, created["id"])], children=details_now)
 
 
@@ -283,6 +300,8 @@ def with_details(org: str, ref: Any) -> tuple[dict[str, Any], dict[str, list[dic
 
 
 def _merged(old: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    if "custom_attrs" in changes:  # the values sent, set or removed among the donor's
+        changes = {**changes, "custom_attrs": custom_attrs.applied(old.get("custom_attrs"), changes["custom_attrs"])}
     own = {k: old.get(k) for k in OWN_FIELDS}
     derived = _derive({**own, **{k: v for k, v in changes.items() if k not in CONTACT_FIELDS}})
     server_kept = {k: v for k, v in old.items() if k not in OWN_FIELDS and k not in derived
@@ -315,7 +334,7 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
                  for point, values in _flat_contacts(changes, old).items()]
         plans += [contact_points.append(point, existing.get(point.kind.name, []), resolved[point], remove)
                   for point, (_, remove) in (contacts or {}).items()]
-        creates, deletes, updates = _planned(org, list(nested), existing)
+        creates, deletes, updates = _planned(org, list(nested), {**existing, DONOR.name: [old]})
         _check_size(plans, len(creates) + len(deletes) + len(updates))
         records().ids.prefetch(org, [*((p.point.kind.name, p.point.kind.id_block) for p in plans if p.creates),
                                      *((kind.name, kind.id_block) for kind, _ in creates)])
@@ -331,12 +350,14 @@ def update_whole(org: str, ref: Any, changes: dict[str, Any], expected_version: 
                 _write_nested(unit, org, donor_id, creates, deletes, updates)
         except (ConcurrentChange, DuplicateValue):
             continue  # changed meanwhile: merge and plan again on what it is now
-        return unit.stored[(org, DONOR.name, donor_id)], _after(existing, plans, unit.stored, deletes)
+        return unit.stored[(org, DONOR.name, donor_id)], _after(existing, plans, unit.stored, deletes, donor_id)
     raise AssertionError("unreachable")
 
 
-def _after(existing: Details, plans: list[Plan], stored: dict, deletes: list[tuple[Kind, dict[str, Any]]]) -> Details:
-    """The donor's details once the plans were written (what the unit stored of them)."""
+def _after(existing: Details, plans: list[Plan], stored: dict, deletes: list[tuple[Kind, dict[str, Any]]],
+           donor_id: int) -> Details:
+    """The donor's details once the plans were written (what the unit stored of them; not the
+    records of other donors it wrote, a relationship's reciprocal)."""
     out = {name: {r["id"]: r for r in values} for name, values in existing.items()}
     for point in POINTS:
         out.setdefault(point.kind.name, {})
@@ -346,7 +367,7 @@ def _after(existing: Details, plans: list[Plan], stored: dict, deletes: list[tup
     for kind, gone in deletes:
         out.get(kind.name, {}).pop(gone["id"], None)
     for (_, name, record_id), record in stored.items():
-        if name != DONOR.name and not record.get("deleted_at"):
+        if name != DONOR.name and not record.get("deleted_at") and record.get("donor_id") == donor_id:
             out.setdefault(name, {})[record_id] = record
     return {name: [values[i] for i in sorted(values)] for name, values in out.items()}
 
@@ -399,8 +420,23 @@ def _history_refusal(donor: dict[str, Any]) -> Exception | None:
 def delete(org: str, ref: Any, expected_version: int | None) -> None:
     """Soft delete, refused (409) while the donor has contact logs, donations or volunteer times (every face
     applies this one rule; `deletable` shows it, the store re-checks it inside the write);
-    deleting a deleted donor succeeds again."""
-    lifecycle.delete(org, DONOR, resolve_id(org, ref), expected_version, refuse=_history_refusal)
+    deleting a deleted donor succeeds again. Its details go with it, and the other side of each
+    of its relationships (on the related donors) in the same write: no donor is left related
+    to one that is gone."""
+    lifecycle.delete(org, DONOR, resolve_id(org, ref), expected_version, refuse=_history_refusal,
+                     also=_reciprocals)
+
+
+def _reciprocals(org: str, donor: dict[str, Any], details: Details | None) -> list[tuple[Kind, dict[str, Any]]]:
+    """The reciprocals of a donor's relationships: live records of the related donors (one
+    BatchGetItem; its relationships read first when the delete did not read its details)."""
+    if not donor.get("relationship_count"):
+        return []
+    if details is None or RELATIONSHIP.name not in details:
+        details = {RELATIONSHIP.name: records().children(org, DONOR, donor["id"], RELATIONSHIP)}
+    pairs = [(RELATIONSHIP, r["pair_id"]) for r in details[RELATIONSHIP.name] if r.get("pair_id")]
+    found = records().many(org, pairs) if pairs else {}
+    return [(RELATIONSHIP, record) for _, record in sorted(found.items()) if record["donor_id"] != donor["id"]]
 
 
 def by_external_id(org: str, external_id: str) -> dict[str, Any] | None:

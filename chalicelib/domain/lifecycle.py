@@ -141,13 +141,17 @@ def _restricted(kind: Kind, record: dict[str, Any]) -> Exception | None:
 
 def delete(org: str, kind: Kind, record_id: int, expected_version: int | None, *,
            refuse: Callable[[dict[str, Any]], Exception | None] = lambda r: None,
-           condition: tuple[str, dict[str, Any]] | None = None, current: dict[str, Any] | None = None) -> None:
+           condition: tuple[str, dict[str, Any]] | None = None, current: dict[str, Any] | None = None,
+           also: Callable[[str, dict[str, Any], dict[str, list[dict[str, Any]]] | None],
+                          list[tuple[Kind, dict[str, Any]]]] | None = None) -> None:
     """Soft delete; deleting a deleted record succeeds again (idempotent). `current`: the
     record as the caller has just read it (of a kind without details going with it).
 
     The store refuses it while the record has RESTRICT children (its counters say so);
     `refuse` explains why a record may not go, and `condition` re-checks a rule of the
     caller's inside the write, so a concurrent change cannot slip between read and delete.
+    `also`: (org, the record, its details as read or None) -> records of other parents that go
+    in the same write (a donor's relationships' reciprocals on the related donors).
     """
     old, details = (current, None) if current is not None else records().to_delete(org, kind, record_id)
     for _ in attempts(kind, record_id):
@@ -160,7 +164,8 @@ def delete(org: str, kind: Kind, record_id: int, expected_version: int | None, *
         if refusal:
             raise refusal
         try:
-            records().delete(org, kind, old, now(), condition=condition, details=details)
+            records().delete(org, kind, old, now(), condition=condition, details=details,
+                             also=also(org, old, details) if also else ())
             return
         except ConcurrentChange as change:  # the record, or one of the details going with it
             old, details = (change.current, None) if _is(change.current, kind, record_id) else \

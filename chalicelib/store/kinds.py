@@ -5,6 +5,7 @@ counters, guards and cascades from it.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from . import keys
@@ -71,7 +72,21 @@ def _donor_row(donor: dict[str, Any]) -> dict[str, Any]:
                 "st": donor.get("status"), "t": (donor.get("notes") or "").casefold() or None,
                 "d": donor.get("date_added")}
     row.update({k: v for k, v in optional.items() if v is not None})
+    row.update(_custom_attrs_row(donor))
     return row
+
+
+# ---- a constituent's custom attribute values (LGL's custom_attrs): a map on the donor itself,
+# attribute id -> value (text, integer or YYYY-MM-DD); on its search row as `ca`, and each
+# attribute it has a value of counts it (which cannot be deleted while any donor has one).
+
+def _custom_attr_ids(donor: dict[str, Any]) -> list[int]:
+    return [int(attribute_id) for attribute_id in (donor.get("custom_attrs") or {})]
+
+
+def _custom_attrs_row(donor: dict[str, Any]) -> dict[str, Any]:
+    values = {str(k): int(v) if isinstance(v, Decimal) else v for k, v in (donor.get("custom_attrs") or {}).items()}
+    return {"ca": values} if values else {}
 
 
 DONOR = declare(Kind(
@@ -81,6 +96,7 @@ DONOR = declare(Kind(
     unique=("external_id",),
     search_row=_donor_row,
     counted=True,
+    refs=(Ref("CAT_ATTRIBUTE", "use_count", _custom_attr_ids),),
 ))
 
 
@@ -177,6 +193,28 @@ MEMBERSHIP = declare(Kind(
 ))
 
 
+# ---- a constituent's class affiliations and relationships: detail children of the donor,
+# deleted with it, each counted by the type it names (a type in use is not deleted). A class
+# affiliation's facet (type, year; 0 when none) is what the `class` search term reads; a
+# relationship's (the related donor) names it for an `expand`. A relationship has its
+# reciprocal on the related donor (`pair_id` names each other's), written, changed and deleted
+# with it (domain/relationships.py; a donor's delete takes the reciprocals of its
+# relationships with it, domain/donors.py).
+
+CLASS_AFFILIATION = declare(Kind(
+    "CLASS", "Class affiliation",
+    parent=Parent("DONOR", "donor_id", counter="class_affiliation_count", on_delete=CASCADE),
+    refs=(Ref("CAT_CLASS_AFFILIATION_TYPE", "use_count", lambda a: [a["class_affiliation_type_id"]]),),
+    facet=lambda affiliation: [affiliation["class_affiliation_type_id"], affiliation.get("year") or 0],
+))
+RELATIONSHIP = declare(Kind(
+    "REL", "Constituent relationship",
+    parent=Parent("DONOR", "donor_id", counter="relationship_count", on_delete=CASCADE),
+    refs=(Ref("CAT_RELATIONSHIP_TYPE", "use_count", lambda r: [r["relationship_type_id"]]),),
+    facet=lambda relationship: relationship["related_donor_id"],
+))
+
+
 # ---- catalogues: an organisation's reference values, read whole together (schema.py;
 # domain/catalogues.py). Created rarely: ids one at a time, dense; where the code defines
 # values (LGL's defaults), the organisation's own start above them.
@@ -204,6 +242,8 @@ MEMBERSHIP_LEVEL = declare_catalogue("MEMBERSHIP_LEVEL", "Membership level")
 CLASS_AFFILIATION_TYPE = declare_catalogue("CLASS_AFFILIATION_TYPE", "Class affiliation type", 10_001)
 RELATIONSHIP_TYPE = declare_catalogue("RELATIONSHIP_TYPE", "Relationship type", 10_001)
 ATTRIBUTE = declare_catalogue("ATTRIBUTE", "Attribute")
+
+
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None and v != ""}
 

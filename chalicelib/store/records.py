@@ -250,12 +250,15 @@ class Records:
         return self.get(org, kind, record_id), None
 
     def delete(self, org: str, kind: Kind, old: dict[str, Any], deleted_at: str, *,
-               condition: tuple[str, dict[str, Any]] | None = None, details: Details | None = None) -> None:
+               condition: tuple[str, dict[str, Any]] | None = None, details: Details | None = None,
+               also: Iterable[tuple[Kind, dict[str, Any]]] = ()) -> None:
         """Soft-delete `old` and, with it, its CASCADE children (RESTRICT ones refuse it);
-        `details`: its detail children as read with it (else they are read here).
+        `details`: its detail children as read with it (else they are read here); `also`:
+        records of other parents that go in the same write (each unchanged since read).
 
         Children beyond what one transaction holds go first, in full transactions of their
-        own; if the parent's write then fails, a retried delete finishes the rest."""
+        own (`also` before the record's own children); if the parent's write then fails, a
+        retried delete finishes the rest."""
         cascading = cascading_children(kind)
         going: list[tuple[Kind, dict[str, Any]]] = []
         if details is None and any(not child.timeline_at and (child.parent.counter is None
@@ -267,18 +270,37 @@ class Records:
                       for record in details.get(child.name, [])]
         going += [(child, record) for child in cascading if child.timeline_at
                   for record in self.children(org, kind, old["id"], child)]
-        # Each delete costs its record's write and one per guard it releases; the parent's
-        # own unit keeps room for its write, its guards and its parent's counter.
-        room = MAX_TRANSACTION_ITEMS - (2 + len(guards_of(kind, old)))
-        while sum(1 + len(guards_of(child, record)) for child, record in going) > room:
+        # Each delete costs its record's write and one per guard it releases and per value it
+        # refers to (at most); the parent's own unit keeps room for its write, its guards, its
+        # references and its parent's counter. A record of another parent also costs that
+        # parent's write (once per parent).
+        others = list(also)
+
+        def cost_of_others(entries: list[tuple[Kind, dict[str, Any]]]) -> int:
+            parents = {(k.parent.kind, r[k.parent.field]) for k, r in entries if k.parent is not None}
+            return sum(_cost(k, r) for k, r in entries) + len(parents)
+
+        room = MAX_TRANSACTION_ITEMS - (1 + _cost(kind, old))
+        if cost_of_others(others) > room // 2:  # too many to go with it: they go first, in units of their own
+            while others:
+                batch: list[tuple[Kind, dict[str, Any]]] = []
+                while others and cost_of_others([*batch, others[0]]) <= MAX_TRANSACTION_ITEMS:
+                    batch.append(others.pop(0))
+                with self.unit_of_work() as unit:
+                    for other, record in batch:
+                        unit.delete(org, other, record, deleted_at)
+        room -= cost_of_others(others)
+        while sum(_cost(child, record) for child, record in going) > room:
             batch, cost = [], 0
-            while going and cost + 1 + len(guards_of(*going[0])) <= MAX_TRANSACTION_ITEMS - 1:
-                cost += 1 + len(guards_of(*going[0]))
+            while going and cost + _cost(*going[0]) <= MAX_TRANSACTION_ITEMS - 1:
+                cost += _cost(*going[0])
                 batch.append(going.pop(0))
             with self.unit_of_work() as unit:
                 for child, record in batch:
                     unit.delete(org, child, record, deleted_at, before_parent=True)
         with self.unit_of_work() as unit:
+            for other, record in others:
+                unit.delete(org, other, record, deleted_at)
             for child, record in going:
                 unit.delete(org, child, record, deleted_at, with_parent=True)
             unit.delete(org, kind, old, deleted_at, condition=condition)
@@ -290,6 +312,12 @@ class Records:
         if kind.order is None:
             raise ValueError(f"{kind.name} declares no list order")
         return keys.kind_list_pk(org, kind.name)
+
+
+def _cost(kind: Kind, record: dict[str, Any]) -> int:
+    """The writes a record's delete costs at most: its own, one per guard it releases, one per
+    value it refers to (values several records refer to cost once: this is an upper bound)."""
+    return 1 + len(guards_of(kind, record)) + sum(len(ref.of(record)) for ref in kind.refs)
 
 
 def _head_or(parent: Kind, filters: tuple[Filter, ...]) -> Filter:

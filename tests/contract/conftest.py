@@ -471,6 +471,7 @@ def seed(api: Api, org: Org, tag: str) -> Records:
         assert response.status_code == 200, response.body
         points[kind] = str(response.json["id"])
     points.update(_seed_memberships(api, org, donor["id"]))
+    points.update(_seed_relations(api, org, tag, donor["id"], bare["id"]))
     return {"log-donor": donor["id"], "contact-log": log["id"], "note": str(note.json["id"]), "donation": gift["id"],
             "donor": bare["id"], **points}
 
@@ -599,3 +600,26 @@ lgl_resource("memberships", "membership", lgl_schemas.MembershipBody,
              {"membership_level_name": SHARED_LEVEL, "date_start": "2026-01-01", "finish_date": "2026-12-31"},
              {"note": "changed"})
 TOGETHER.routes[("GET", f"{T}/donors/{{record}}/memberships")] = Route(ids={"record": "log-donor"}, params=())
+
+
+# ---- class affiliations and relationships (faces/lgl/affiliations.py, relationships.py) ----------
+#   class-affiliation  log-donor's class affiliation (LGL's default type 515, Student)
+#   relationship       log-donor's relationship to donor (a Parent: its reciprocal, a Child, is donor's)
+# The bodies name a default type every organisation has, and the relationship's names the
+# records' own donor: another organisation's constituent is a 404, never a 422.
+KINDS += ("class-affiliation", "relationship")
+
+
+def _seed_relations(api: Api, org: Org, tag: str, donor: str, bare: str) -> Records:
+    affiliation = api.post(f"{L}/constituents/{donor}/class_affiliations", org,
+                           {"class_affiliation_type_id": 515, "year": 2000 + len(tag), "note": f"{tag}'s class"})
+    relationship = api.post(f"{L}/constituents/{donor}/constituent_relationships", org,
+                            {"related_constituent_id": bare, "name": "Parent"})
+    assert affiliation.status_code == relationship.status_code == 200, (affiliation.body, relationship.body)
+    return {"class-affiliation": str(affiliation.json["id"]), "relationship": str(relationship.json["id"])}
+
+
+lgl_resource("class_affiliations", "class-affiliation", lgl_schemas.ClassAffiliationBody,
+             {"year": "2023", "class_affiliation_type_id": "515"}, {"year": "2024"})
+lgl_resource("constituent_relationships", "relationship", lgl_schemas.RelationshipBody, {}, {"name": "Family"},
+             bodies={"constituents": lambda r: {"related_constituent_id": r["donor"], "name": "Friend"}})

@@ -31,6 +31,14 @@ def constituent(api: Api, org: Org, **fields: Any) -> dict[str, Any]:
     return response.json
 
 
+def found_ids(api: Api, org: Org, query: str) -> set[int]:
+    """The ids of every constituent a search finds (its exact total is what it lists)."""
+    response = api.get(f"{L}/constituents/search?{query}&limit=100", org)
+    assert response.status_code == 200, response.body
+    assert response.json["total_items"] == len(response.json["items"])
+    return {item["id"] for item in response.json["items"]}
+
+
 def contact_point(api: Api, org: Org, constituent_id: Any, collection: str, **fields: Any) -> dict[str, Any]:
     response = api.post(f"{L}/constituents/{constituent_id}/{collection}", org, fields)
     assert response.status_code == 200, response.body

@@ -23,14 +23,17 @@ def without_counters(state):
 
 def test_the_seeds_create_example_fills_what_lgl_derives(api, acme):
     """The doc's own request: numbers as strings, an e-mail, a keyword of the account's `tags`
-    category, and nested records kept later."""
+    category, and every other nested array (what it names made first: a related constituent,
+    a group, an attribute)."""
     tags = api.post(f"{L}/categories", acme, {"item_type": "Constituent", "name": "Tags", "key": "tags"}).json["id"]
     assert api.post(f"{L}/categories/{tags}/keywords", acme, {"name": "New Tag"}).status_code == 200
-    board = api.post(f"{L}/groups", acme, {"name": "Board Member"}).json["id"]
+    assert api.post(f"{L}/groups", acme, {"name": "Board Member"}).status_code == 200
+    assert api.post(f"{L}/attributes", acme, {"name": "Background Info"}).status_code == 201
+    friend = constituent(api, acme, first_name="Balki", last_name="Bartokomous")
     response = api.post(f"{L}/constituents", acme, {
         "is_org": False, "external_constituent_id": "999", "first_name": "Joe", "last_name": "Doe",
         "class_affiliations": [{"class_affiliation_type_id": "515", "year": "2021"}],
-        "relationships": [{"related_constituent_id": "959463", "name": "Friend"}],
+        "relationships": [{"related_constituent_id": str(friend["id"]), "name": "Friend"}],
         "email_addresses": [{"address": "joe@example.org"}],
         "categories": [{"key": "tags", "keywords": [{"name": "New Tag"}]}],
         "groups": [{"group_name": "Board Member"}],
@@ -50,11 +53,11 @@ def test_the_seeds_create_example_fills_what_lgl_derives(api, acme):
     assert (email["address"], email["email_address_type_id"], email["email_type_name"], email["is_preferred"]) == (
         "joe@example.org", 1, "Home", True)
     assert [(c["key"], [k["name"] for k in c["keywords"]]) for c in joe["categories"]] == [("tags", ["New Tag"])]
-    assert [(g["group_id"], g["group_name"]) for g in joe["groups"]] == [(board, "Board Member")]
-    for later in ("class_affiliations", "relationships", "custom_attrs", "memberships"):
-        assert joe[later] == []
-    assert set(response.headers["X-Ignored-Fields"].split(", ")) == {
-        "class_affiliations", "relationships", "custom_attrs"}
+    assert [(a["class_affiliation_type_name"], a["year"]) for a in joe["class_affiliations"]] == [("Student", 2021)]
+    assert [(r["related_constituent_id"], r["name"]) for r in joe["relationships"]] == [(friend["id"], "Friend")]
+    assert [g["group_name"] for g in joe["groups"]] == ["Board Member"] and joe["memberships"] == []
+    assert [(a["key"], a["value"]) for a in joe["custom_attrs"]] == [("background_info", "Founding member")]
+    assert "X-Ignored-Fields" not in response.headers
 
 
 def test_an_organisation_sorts_by_its_name_and_a_person_needs_a_name(api, acme):
@@ -350,12 +353,14 @@ def test_external_id_sorts_those_without_one_last_and_reversed_first(api, acme, 
     assert found(api, acme, "sort=external_id!") == ["Dunn, Dee", "Chicago Arts Fund", "Baker, Bob", "Archer, Ann"]
 
 
-@pytest.mark.parametrize("query, name", [("sort=height", "sort"),
+@pytest.mark.parametrize("query, name", [("sort=height", "sort"), ("sort=membership_levels", "sort"),
                                          ("expand=emails", "expand"), ("q[]=constituent_type=2", "constituent_type"),
                                          ("q[]=updated_from=yesterday", "updated_from"), ("q[]=name", "q[]"),
-                                         ("q[]=custom_attr=a|ft|b", "custom_attr"),
-                                         ])
-def test_a_bad_or_not_yet_supported_search_is_a_parameter_error(api, acme, town, query, name):
+                                         ("q[]=custom_attr=a|ft|b", "custom_attr"),  # no attribute has key a
+                                         ("q[]=class=x", "class"),
+                                         ("q[]=membership_status=2", "membership_status"),
+                                         ("q[]=groups=one", "groups")])
+def test_a_bad_search_is_a_parameter_error(api, acme, town, query, name):
     body = lgl_error(api.get(f"{L}/constituents/search?{query}", acme), 400)
     assert body["error"] == "Parameter Error" and fields_named(body) == [name], body
 

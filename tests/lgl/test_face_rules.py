@@ -265,12 +265,13 @@ def test_unknown_body_fields_are_not_stored_but_named_in_a_header_and_the_log(ap
     with caplog.at_level(logging.INFO, logger="donor_api"):
         response = api.post(f"{L}/constituents", acme, {
             "first_name": "Ann", "last_name": "Bee", "sort_name": "Zed", "favourite": "tea",
-            "email_addresses": [{"address": "ann@example.org", "parent_id": 3}, {}]})
+            "email_addresses": [{"address": "ann@example.org", "parent_id": 3}, {}],
+            "class_affiliations": [{"class_affiliation_type_id": 515, "grade": "A"}]})
     assert response.status_code == 200
     named = response.headers["X-Ignored-Fields"].split(", ")
-    assert set(named) == {"sort_name", "favourite", "email_addresses[0].parent_id"}
+    assert set(named) == {"sort_name", "favourite", "email_addresses[0].parent_id", "class_affiliations[0].grade"}
     assert response.json["sort_name"] == "Bee, Ann" and "favourite" not in response.json
-    assert len(response.json["email_addresses"]) == 1
+    assert len(response.json["email_addresses"]) == 1 and len(response.json["class_affiliations"]) == 1
     stored = api.get(f"/api/v1/donors/{response.json['id']}", acme).json
     assert "favourite" not in stored
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.getMessage().startswith('{"msg": "request"')]

@@ -226,13 +226,17 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
             call("DELETE", f"{P}/constituents/{{id}}/keywords/{{keyword_id}}",
                  f"{P}/constituents/{constituent['id']}/keywords/{tag['id']}", org)
             call("DELETE", f"{P}/keywords/{{id}}", f"{P}/keywords/{tag['id']}", org)
-            # a constituent's group memberships and memberships, its nested arrays, their search
-            # terms and sorts, and the native read of them
+            # a constituent's group memberships, memberships, class affiliations, relationships (each
+            # with its reciprocal on the related donor) and custom attribute values, its nested
+            # arrays, their search terms and sorts, and the native read of them
             board = call("POST", f"{P}/groups", f"{P}/groups", org, {"name": "Board Member"}).json
             call("POST", f"{P}/membership_levels", f"{P}/membership_levels", org, {"name": "Gold"})
-            for collection, body, change in (("group_memberships", {"group_name": "board member"}, {"date_end": "2030-01-01"}),
-                                             ("memberships", {"membership_level_name": "Gold", "finish_date": "2030-01-01"},
-                                              {"note": "Renewed"})):
+            for collection, body, change in (
+                    ("group_memberships", {"group_name": "board member"}, {"date_end": "2030-01-01"}),
+                    ("memberships", {"membership_level_name": "Gold", "finish_date": "2030-01-01"}, {"note": "Renewed"}),
+                    ("class_affiliations", {"class_affiliation_type_name": "Student", "year": "2001"}, {"year": 2002}),
+                    ("constituent_relationships", {"related_constituent_id": spare["id"], "name": "Friend"},
+                     {"name": "Parent", "reciprocal_description": "Lee's"})):
                 listed = f"{P}/constituents/{{id}}/{collection}"
                 made = call("POST", listed, f"{P}/constituents/{constituent['id']}/{collection}", org, body).json
                 call("GET", listed, f"{P}/constituents/{constituent['id']}/{collection}.json?limit=1", org)
@@ -240,12 +244,21 @@ def test_a_full_session_over_every_route_never_scans(api, acme, other):
                 call("GET", one, f"{P}/{collection}/{made['id']}.json", org)
                 call("PATCH", one, f"{P}/{collection}/{made['id']}", org, change)
                 call("DELETE", one, f"{P}/{collection}/{made['id']}", org)
-            call("PATCH", lgl_item, f"{P}/constituents/{constituent['id']}", org,
-                 {"groups": [{"group_id": board["id"]}], "memberships": [{"membership_level_name": "Gold"}],
-                  "remove_previous_memberships": True})
+            call("POST", f"{P}/attributes", f"{P}/attributes", org, {"name": "Joined", "classification": "date"})
+            call("POST", f"{P}/attributes", f"{P}/attributes", org, {"name": "Score", "classification": "integer"})
+            call("PATCH", lgl_item, f"{P}/constituents/{constituent['id']}", org, {
+                "groups": [{"group_id": board["id"]}], "memberships": [{"membership_level_name": "Gold"}],
+                "remove_previous_memberships": True,
+                "class_affiliations": [{"class_affiliation_type_id": 516, "year": 2020}],
+                "relationships": [{"related_constituent_id": spare["id"], "name": "Sibling"}],  # with its reciprocal
+                "custom_attrs": [{"key": "joined", "value": "2020-05-01"}, {"key": "score", "value": "7"}],
+                "remove_previous_class_affiliations": True})
             for query in (f"?q[]=groups={board['id']};membership_status=1&expand=groups,memberships",
                           "?q[]=membership_end_date_from=2020-01-01&sort=membership_level!",
-                          "?q[]=membership_level=1&sort=membership_end_date_from"):
+                          "?q[]=membership_level=1&sort=membership_end_date_from",
+                          "?q[]=class=516|2015 to 2025&expand=class_affiliations,relationships,custom_attrs",
+                          "?q[]=custom_attr=joined|sw|2020;custom_attr_from=joined|2020-01-01",
+                          "?q[]=custom_attr_to=joined|2021-01-01;custom_attr_int=score|btw|5|9&sort=name"):
                 call("GET", f"{P}/constituents/search", f"{P}/constituents/search{query}", org)
             call("GET", f"{P}/donors/{{record}}/memberships", f"{P}/donors/{constituent['id']}/memberships", org)
             call("DELETE", lgl_item, f"{P}/constituents/{constituent['id']}", org)

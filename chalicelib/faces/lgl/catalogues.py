@@ -39,12 +39,17 @@ def filters(catalogue: Catalogue) -> tuple[str, ...]:
     return tuple(spec.name for spec in catalogue.specs if spec.type == REF or spec.name == "item_type")
 
 
+# What a list filters by when its query does not say: LGL's `GET /attributes` lists the
+# constituents' attributes unless `item_type` names another ("default: Constituent").
+DEFAULT_FILTERS: dict[str, dict[str, Any]] = {"attributes": {"item_type": "Constituent"}}
+
+
 def declare(catalogue: Catalogue) -> None:
     path = f"{PREFIX}/{catalogue.key}"
 
     def list_values(call: Call) -> Response:
         window = params.window(call.request)
-        where = {}
+        where = dict(DEFAULT_FILTERS.get(catalogue.key, {}))
         for name in filters(catalogue):
             raw = params.first(call.request, name)
             if raw and name == "item_type":
@@ -62,8 +67,10 @@ def declare(catalogue: Catalogue) -> None:
     list_values.__name__ = f"list_{catalogue.key}"
     list_values.__doc__ = (f"Every {catalogue.label.lower()} of the organisation (LGL lists them only; the native "
                            f"face's `/api/v1/{catalogue.key}/{{id}}` changes them).")
+    default = DEFAULT_FILTERS.get(catalogue.key, {})
     wanted = tuple(Param(name, {"type": "string"} if name == "item_type" else {"type": "integer", "minimum": 1},
-                         f"Only those of this {name.removesuffix('_id')}") for name in filters(catalogue))
+                         f"Only those of this {name.removesuffix('_id')}"
+                         + (f" (default: {default[name]})" if name in default else "")) for name in filters(catalogue))
     routes.route(path, "GET", auth.READ, params=(*wanted, *WINDOW), response=f"{catalogue.model}List",
                  aliases=_json(path))(list_values)
 

@@ -150,6 +150,59 @@ class ConstituentFields(_Stamped):
     is_anon: bool
 
 
+# ---- class affiliations, relationships, custom attribute values ------------------------------------
+
+class ClassAffiliationFields(Model):
+    id: int
+    constituent_id: int
+    class_affiliation_type_id: int
+    class_affiliation_type_name: str | None = Field(description="The type's name (an addition to LGL's fields)")
+    year: int | None
+    note: str | None
+
+
+class ConstituentRelationshipFields(Model):
+    """One side of a relationship (its reciprocal is the related constituent's)."""
+    id: int
+    relationship_type_id: int
+    constituent_id: int
+    related_constituent_id: int
+    name: str | None = Field(description="The relationship type's name")
+    description: str | None
+    auto_soft_credit: bool
+    also_acknowledge: bool
+    share_address: int | None
+    share_phone: int | None
+    reciprocal_relationship_id: int | None = Field(
+        description="The reciprocal's id: the related constituent's side (an addition to LGL's fields)")
+
+
+class CustomAttrFields(Model):
+    """A custom attribute's value, with its definition."""
+    id: int = Field(description="The attribute's id")
+    classification: str | None = Field(description="text, integer or date")
+    name: str | None
+    key: str | None
+    ordinal: int | None
+    value: str = Field(description="As text: an integer's digits, a date YYYY-MM-DD")
+
+
+class ClassAffiliation(ClassAffiliationFields):
+    api_version: Version
+
+
+class ClassAffiliationList(Listing):
+    items: list[ClassAffiliationFields]
+
+
+class ConstituentRelationship(ConstituentRelationshipFields):
+    api_version: Version
+
+
+class ConstituentRelationshipList(Listing):
+    items: list[ConstituentRelationshipFields]
+
+
 def _absent(description: str):  # an expand option's array: present only when asked for
     return Field(None, description=description, json_schema_extra=lambda schema: schema.pop("default"))
 
@@ -160,12 +213,12 @@ class ExpandedConstituent(ConstituentFields):
     phone_numbers: list[PhoneNumberFields] = _absent("Its phone numbers")
     street_addresses: list[StreetAddressFields] = _absent("Its street addresses")
     web_addresses: list[WebAddressFields] = _absent("Its web addresses")
-    class_affiliations: list[dict] = _absent("Always empty: not kept yet")
-    relationships: list[dict] = _absent("Always empty: not kept yet")
+    class_affiliations: list[ClassAffiliationFields] = _absent("Its class affiliations")
+    relationships: list[ConstituentRelationshipFields] = _absent("Its relationships (its sides of them)")
     categories: list[dict] = _absent("Always empty: not kept yet")
     groups: list[GroupMembershipFields] = _absent("Its group memberships")
     memberships: list[MembershipFields] = _absent("Its memberships")
-    custom_attrs: list[dict] = _absent("Always empty: not kept yet")
+    custom_attrs: list[CustomAttrFields] = _absent("Its custom attribute values")
 
 
 class Constituent(ExpandedConstituent):

@@ -179,13 +179,29 @@ class NestedArray:
 NESTED_ARRAYS: dict[str, NestedArray] = {}
 
 
+@dataclass(frozen=True)
+class OwnArray:
+    """A constituent's array kept on the donor record itself (`custom_attrs`), by a section of
+    the face: `fields` makes the donor's own field changes of what was sent; `render` shows the
+    donor's."""
+    fields: Callable[[str, list[dict[str, Any]]], dict[str, Any]]
+    render: Callable[[str, dict[str, Any]], list[dict[str, Any]]]
+
+
+OWN_ARRAYS: dict[str, OwnArray] = {}  # by array name (custom_attrs.py: `custom_attrs`)
+
+
 def _constituent_fields(org: str, sent: dict[str, Any]) -> tuple[dict[str, Any], donors.ContactChanges,
                                                                    list[donors.Nested]]:
     """The body as the donor's own fields, its nested contact points and its other nested records."""
     nested = [NESTED_ARRAYS[name].plan(sent.get(name) or [], bool(sent.get(f"remove_previous_{name}")))
               for name in NESTED_ARRAYS if name in sent or sent.get(f"remove_previous_{name}")]
     own = {_OWN_RENAMES.get(k, k): v for k, v in sent.items()
-           if k not in _NESTED and k not in NESTED_ARRAYS and not k.startswith("remove_previous_")}
+           if k not in _NESTED and k not in NESTED_ARRAYS and k not in OWN_ARRAYS
+           and not k.startswith("remove_previous_")}
+    for name, array in OWN_ARRAYS.items():
+        if name in sent:
+            own.update(array.fields(org, sent[name] or []))
     for table, id_field, name_field in (("constituent_contact_types", "constituent_contact_type_id",
                                          "constituent_contact_type_name"),
                                         ("marital_statuses", "marital_status_id", "marital_status_name")):
@@ -208,8 +224,10 @@ def _whole(call: Call, donor: dict[str, Any], details: donors.Details) -> dict[s
 def whole_constituent(org: str, donor: dict[str, Any], details: donors.Details,
                       expand: set[str] | None = None) -> dict[str, Any]:
     """The constituent with its nested arrays: all of them, or those of `expand`."""
-    return render.whole_constituent(org, donor, details, expand,
-                                    {name: nested.render for name, nested in NESTED_ARRAYS.items()})
+    others = {name: nested.render for name, nested in NESTED_ARRAYS.items()}
+    others.update({name: (lambda org, details, array=array: array.render(org, donor))
+                   for name, array in OWN_ARRAYS.items()})
+    return render.whole_constituent(org, donor, details, expand, others)
 
 
 @routes.route(PREFIX + "/constituents", "GET", auth.READ, params=WINDOW, response="ConstituentList",

@@ -151,6 +151,53 @@ class ConstituentMembershipBody(MembershipBody):
     id: Id | None = Field(None, description="One of the constituent's memberships")
 
 
+# ---- class affiliations, relationships and custom attribute values (a constituent's arrays and
+# their own endpoints) -----------------------------------------------------------------------------
+
+class ClassAffiliationBody(Body):
+    """A class affiliation: its type by id or by name (the id wins), its year, a note."""
+    class_affiliation_type_id: Id | None = None
+    class_affiliation_type_name: Text | None = Field(None, description="The type by name (an addition to LGL's "
+                                                                       "fields); the id wins when both are sent")
+    year: int | None = None
+    note: LongText | None = None
+
+
+class ClassAffiliationItem(ClassAffiliationBody):
+    """In a constituent's `class_affiliations`: `id` names one it has (changed, not added)."""
+    id: Id | None = None
+
+
+class RelationshipBody(Body):
+    """A relationship to another constituent: its type by id or `name` (the id wins), the
+    reciprocal's type by `reciprocal_id` or `rec_name` (else the type's own reciprocal)."""
+    related_constituent_id: Id | None = None
+    relationship_type_id: Id | None = None
+    name: Text | None = Field(None, description="The relationship type's name")
+    description: LongText | None = None
+    reciprocal_id: Id | None = Field(None, description="The reciprocal relationship's type")
+    rec_name: Text | None = Field(None, description="The reciprocal relationship's type, by name")
+    reciprocal_description: LongText | None = None
+    share_address: Annotated[int, Field(ge=0, le=2**31)] | None = None
+    share_phone: Annotated[int, Field(ge=0, le=2**31)] | None = None
+    auto_soft_credit: bool | None = None
+    also_acknowledge: bool | None = None
+
+
+class RelationshipItem(RelationshipBody):
+    """In a constituent's `relationships`: `id` names one it has (changed, not added)."""
+    id: Id | None = None
+
+
+class CustomAttrBody(Body):
+    """A custom attribute's value: the attribute by `id` (which wins) or `key`; `value` of its
+    classification (text, a whole number, a date YYYY-MM-DD); null or empty removes it."""
+    id: Id | None = None
+    key: Text | None = None
+    value: Any = Field(None, description="Text, a whole number or a date (YYYY-MM-DD), as the attribute's "
+                                         "classification says (checked there, not coerced here)")
+
+
 class ConstituentBody(Body):
     external_constituent_id: ExternalId | None = None
     is_org: bool | None = None
@@ -195,13 +242,15 @@ class ConstituentBody(Body):
     remove_previous_groups: bool | None = None
     memberships: list[ConstituentMembershipBody] | None = None
     remove_previous_memberships: bool | None = None
+    # class affiliations, relationships and custom attribute values
+    class_affiliations: list[ClassAffiliationItem] | None = None
+    remove_previous_class_affiliations: bool | None = None
+    relationships: list[RelationshipItem] | None = None
+    remove_previous_relationships: bool | None = None
+    custom_attrs: list[CustomAttrBody] | None = None
 
 
 NESTED = ("email_addresses", "phone_numbers", "street_addresses", "web_addresses")
-# Documented nested arrays of records this part of the face does not keep yet: accepted and
-# named as ignored, like any field LGL would ignore.
-NOT_KEPT_YET = ("class_affiliations", "relationships", "custom_attrs",
-                "remove_previous_class_affiliations", "remove_previous_relationships")
 
 
 def _cleaned(body: dict[str, Any]) -> dict[str, Any]:

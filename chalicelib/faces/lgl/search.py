@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from ...domain import donor_search, lifecycle, record_search, timestamps
+from ...domain import custom_attrs, donor_search, lifecycle, record_search, timestamps
 from ...errors import FieldError
 from .errors import ParameterError
 from .params import bad
@@ -138,6 +138,106 @@ def _plain(build: Callable[[str], Any]) -> Callable[[str, str], Any]:
     return lambda org, value: build(value)
 
 
+# ---- class affiliations and custom attributes --------------------------------------------------
+
+_YEAR = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$")
+
+
+def _year(term: str, text: str) -> int | None:
+    """The year of `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a class is a year: a date names its year)."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _YEAR.match(text)
+    if match is None or (match.group(3) and not _DATE.match(text)):
+        raise bad(term, f"takes years or dates (YYYY or YYYY-MM-DD), not {text[:40]!r}")
+    if match.group(3):
+        Terms.day(term, text)  # a real day of the calendar
+    return int(match.group(1))
+
+
+def _class(org: str, value: str) -> donor_search.Filter:
+    """`class=type[,type]|from[ to to]`: a class affiliation of one of the types (none sent:
+    any) whose year is in the range; a date stands for its year, one alone for that year."""
+    types_text, _, range_text = value.partition("|")
+    types = Terms.ids("class", types_text) if types_text.strip() else None
+    ends = re.split(r"\s+to\s+", range_text.strip(), flags=re.IGNORECASE) if range_text.strip() else []
+    if len(ends) > 2:
+        raise bad("class", f"takes type[,type]|from[ to to], not {value[:60]!r}")
+    first = _year("class", ends[0]) if ends else None
+    last = (_year("class", ends[1]) if len(ends) == 2 else first) if ends else None
+    if types is None and first is None and last is None:
+        raise bad("class", "takes class affiliation type ids, a year range or both: type[,type]|from[ to to]")
+    if first is not None and last is not None and first > last:
+        raise bad("class", f"its range starts after it ends ({first} to {last})")
+    return donor_search.has_class(types, first, last)
+
+
+def _attribute(org: str, term: str, key: str, classifications: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The constituent attribute with this key, else a 400 naming the term."""
+    definition = custom_attrs.definition_by_key(org, key) if key.strip() else None
+    if definition is None:
+        raise bad(term, f"names no custom attribute of constituents: {key.strip()[:60]!r} is not an attribute's key")
+    classification = definition.get("classification") or "text"
+    if classifications is not None and classification not in classifications:
+        raise bad(term, f"compares {' or '.join(classifications)} attributes: {key.strip()[:60]!r} is a "
+                        f"{classification} attribute")
+    return definition
+
+
+def _custom_attr(org: str, value: str) -> donor_search.Filter:
+    """`custom_attr=key|op|value`, op one of ft, nft, eq, ne, sw, bl, nb (bl and nb take no value)."""
+    key, _, rest = value.partition("|")
+    op, _, text = rest.partition("|")
+    op = op.strip().lower()
+    if op not in donor_search.TEXT_OPERATORS:
+        raise bad("custom_attr", f"takes key|op|value with op one of {', '.join(donor_search.TEXT_OPERATORS)}, "
+                                 f"not {value[:60]!r}")
+    if op not in ("bl", "nb") and not text.strip():
+        raise bad("custom_attr", f"takes key|{op}|value: a value to compare")
+    definition = _attribute(org, "custom_attr", key)
+    return donor_search.attribute_text(definition["id"], op, text)
+
+
+def _custom_attr_date(term: str) -> Callable[[str, str], Any]:
+    """`custom_attr_from=key|YYYY-MM-DD` (on or after), `custom_attr_to` (on or before), of a date attribute."""
+    def build(org: str, value: str) -> donor_search.Filter:
+        key, bar, day = value.partition("|")
+        if not bar or not day.strip():
+            raise bad(term, f"takes key|YYYY-MM-DD, not {value[:60]!r}")
+        definition = _attribute(org, term, key, ("date",))
+        when = Terms.day(term, day)
+        return donor_search.attribute_dates(definition["id"], when if term == "custom_attr_from" else None,
+                                            when if term == "custom_attr_to" else None)
+    return build
+
+
+_NUMBER_TESTS: dict[str, Callable[[Decimal, Decimal, Decimal], bool]] = {
+    "eq": lambda v, a, b: v == a, "ne": lambda v, a, b: v != a, "gt": lambda v, a, b: v > a,
+    "gte": lambda v, a, b: v >= a, "lt": lambda v, a, b: v < a, "lte": lambda v, a, b: v <= a,
+    "btw": lambda v, a, b: min(a, b) <= v <= max(a, b),
+}
+
+
+def _custom_attr_int(org: str, value: str) -> donor_search.Filter:
+    """`custom_attr_int=key|op|number[|number2]`, op one of gte, lte, btw (inclusive), gt, lt, eq, ne."""
+    key, _, rest = value.partition("|")
+    parts = [part.strip() for part in rest.split("|")]
+    op, numbers = parts[0].lower(), [p for p in parts[1:] if p]
+    if op not in _NUMBER_TESTS or len(numbers) != (2 if op == "btw" else 1) or len(parts) - 1 != len(numbers):
+        raise bad("custom_attr_int", "takes key|op|number (op one of " + ", ".join(_NUMBER_TESTS)
+                  + "; key|btw|low|high), not " + repr(value[:60]))
+    try:
+        bounds = [Decimal(n) for n in numbers]
+    except InvalidOperation:
+        raise bad("custom_attr_int", f"compares numbers, not {value[:60]!r}") from None
+    if not all(b.is_finite() for b in bounds):
+        raise bad("custom_attr_int", "compares finite numbers")
+    definition = _attribute(org, "custom_attr_int", key, ("integer",))
+    test, low, high = _NUMBER_TESTS[op], bounds[0], bounds[-1]
+    return donor_search.attribute_number(definition["id"], lambda number: test(number, low, high))
+
+
 CONSTITUENT_TERMS = Terms({
     "name": _plain(donor_search.name_contains),
     "eaddr": _plain(donor_search.email_contains),
@@ -150,9 +250,14 @@ CONSTITUENT_TERMS = Terms({
     "external_id": _plain(donor_search.external_id_is),
     "constituent_type": _constituent_type,
     "keyword": lambda org, value: donor_search.has_keyword(Terms.ids("keyword", value)),
+    "class": _class,
+    "custom_attr": _custom_attr,
+    "custom_attr_from": _custom_attr_date("custom_attr_from"),
+    "custom_attr_to": _custom_attr_date("custom_attr_to"),
+    "custom_attr_int": _custom_attr_int,
     "updated_from": lambda org, value: donor_search.changed_from(moment("updated_from", value)),
     "updated_to": lambda org, value: donor_search.changed_to(moment("updated_to", value, end_of_day=True)),
-}, later=("class", "custom_attr", "custom_attr_from", "custom_attr_to", "custom_attr_int"))
+})
 SORTS = {"name": "name", "external_id": "external_id", "lgl_id": "id", "date_created": "created",
          "date_updated": "updated", "membership_level": "membership_level",
          "membership_end_date_from": "membership_end"}
