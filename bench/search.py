@@ -81,6 +81,71 @@ CITIES = [("Portland", "OR", "972"), ("Salem", "OR", "973"), ("Seattle", "WA", "
           ("Springfield", "IL", "627"), ("Austin", "TX", "787"), ("Denver", "CO", "802")]
 DOMAINS = ["example.org", "mail.example.com", "example.net", "inbox.example"]
 ACTIVITY_TYPES = ["phone_call", "meeting", "email", "note", "volunteer_activity"]
+# The big organisation's groups, keywords and membership levels, and the share of its
+# constituents in each group, with one of the keywords, with a membership (of those, lapsed):
+GROUPS = {"Board": 0.02, "Volunteers": 0.10, "Major donors": 0.05}
+INTERESTS = "Interests"  # a Constituent category
+KEYWORDS = ["Education", "Environment", "Health", "Arts"]
+WITH_KEYWORD = 0.30
+LEVELS = ["Gold", "Silver"]
+MEMBERS, LAPSED, RENEWED = 0.08, 0.25, 0.2  # RENEWED: of members, those with an earlier, lapsed one too
+
+
+@dataclass
+class Facets:
+    """The big organisation's groups, keywords and levels (ids), and what the seed gave its
+    constituents: how many are in each group, have each keyword, and whose latest membership
+    is active (the bench checks the searches' totals against these)."""
+    groups: dict[str, int]
+    category: int
+    keywords: dict[str, int]
+    levels: dict[str, int]
+    in_group: dict[int, int] = field(default_factory=dict)
+    with_keyword: dict[int, int] = field(default_factory=dict)
+    active: int = 0
+    lapsed: int = 0
+
+    def give(self, rng: random.Random, body: dict[str, Any]) -> None:
+        """Groups, keywords and memberships for one constituent's body (its own rng, so the
+        constituents' other fields are the seed's as before)."""
+        groups = [self.groups[name] for name, share in GROUPS.items() if rng.random() < share]
+        if groups:
+            body["groups"] = [{"group_id": group, "date_start": f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-01"}
+                              for group in groups]
+        for group in groups:
+            self.in_group[group] = self.in_group.get(group, 0) + 1
+        if rng.random() < WITH_KEYWORD:
+            keywords = rng.sample(sorted(self.keywords.values()), rng.choice((1, 1, 1, 2)))
+            body["categories"] = [{"id": self.category, "keywords": [{"id": k} for k in keywords]}]
+            for keyword in keywords:
+                self.with_keyword[keyword] = self.with_keyword.get(keyword, 0) + 1
+        if rng.random() < MEMBERS:
+            level = self.levels[rng.choice(LEVELS)]
+            lapsed = rng.random() < LAPSED
+            year = rng.randint(2022, 2025) if lapsed else rng.randint(2030, 2032)
+            latest: dict[str, Any] = {"membership_level_id": level, "date_start": f"{year - 1}-0{rng.randint(1, 9)}-15"}
+            if lapsed or rng.random() < 0.9:  # a few active ones never finish
+                latest["finish_date"] = f"{year}-0{rng.randint(1, 9)}-14"
+            body["memberships"] = [latest]
+            if rng.random() < RENEWED:  # an earlier membership, finished before the latest one began
+                body["memberships"].insert(0, {"membership_level_id": self.levels[rng.choice(LEVELS)],
+                                               "date_start": "2019-01-01", "finish_date": "2020-12-31"})
+            if lapsed:
+                self.lapsed += 1
+            else:
+                self.active += 1
+
+
+def make_facets(api: Api) -> Facets:
+    """The big organisation's groups, category and keywords, and membership levels."""
+    groups = {name: api.call("POST", f"{P}/groups", {"name": name}, status=200)["id"] for name in GROUPS}
+    category = api.call("POST", f"{P}/categories", {"item_type": "Constituent", "name": INTERESTS},
+                        status=200)["id"]
+    keywords = {name: api.call("POST", f"{P}/categories/{category}/keywords", {"name": name}, status=200)["id"]
+                for name in KEYWORDS}
+    levels = {name: api.call("POST", f"{P}/membership_levels", {"name": name}, status=200)["id"]
+              for name in LEVELS}
+    return Facets(groups, category, keywords, levels)
 
 
 def constituent(rng: random.Random, n: int) -> dict[str, Any]:
@@ -240,16 +305,34 @@ def _givebutter_total(body: dict[str, Any]) -> int:
     return body["meta"]["total"]
 
 
-def cases(since: str, donor: int) -> list[Case]:
+def _expect(total: int) -> Any:
+    """The answer's total (LGL's), failing the bench when it is not the seed's."""
+    def check(body: dict[str, Any]) -> int:
+        found = _lgl_total(body)
+        if found != total:
+            raise SystemExit(f"bench/search.py: total {found}, the seed made {total}")
+        return found
+    return check
+
+
+def cases(since: str, donor: int, facets: Facets) -> list[Case]:
     search, listing = f"{P}/constituents/search", f"{P}/constituents"
     contacts = "/api/v2/organizations/contacts"
     middle = N // 25 // 2 or 1
+    volunteers, education = facets.groups["Volunteers"], facets.keywords["Education"]
     return [
         Case("LGL search, `q[]=name=garcia`", f"{search}?q[]=name=garcia", total=_lgl_total),
         Case("LGL search, `q[]=eaddr=garcia`", f"{search}?q[]=eaddr=garcia", total=_lgl_total),
         Case("LGL search, no term", search, total=_lgl_total),
         Case("LGL search, `q[]=updated_from=<after the seed>`", f"{search}?q[]=updated_from={quote(since)}",
              total=_lgl_total),
+        Case("LGL search, `q[]=groups=<Volunteers>`", f"{search}?q[]=groups={volunteers}",
+             total=_expect(facets.in_group.get(volunteers, 0))),
+        Case("LGL search, `q[]=keyword=<Education>`", f"{search}?q[]=keyword={education}",
+             total=_expect(facets.with_keyword.get(education, 0))),
+        Case("LGL search, `q[]=membership_status=1` (active)", f"{search}?q[]=membership_status=1",
+             total=_expect(facets.active)),
+        Case("LGL search, `sort=membership_level`", f"{search}?sort=membership_level", total=_expect(N)),
         Case("LGL list, `offset=0&limit=25`", f"{listing}?offset=0&limit=25", total=_lgl_total),
         Case(f"LGL list, `offset={N // 2}&limit=25`", f"{listing}?offset={N // 2}&limit=25", total=_lgl_total),
         Case("MPDX contacts, page 1", f"{contacts}?page=1&per_page=25", JSONAPI, _mpdx_total),
@@ -261,8 +344,14 @@ def cases(since: str, donor: int) -> list[Case]:
     ]
 
 
-def seed(api: Api, count: int, rng: random.Random) -> list[int]:
-    return [api.call("POST", f"{P}/constituents", constituent(rng, n), status=200)["id"] for n in range(count)]
+def seed(api: Api, count: int, rng: random.Random, facets: Facets | None = None) -> list[int]:
+    made, facet_rng = [], random.Random(20261208)  # not rng: the rest of the seed as before
+    for n in range(count):
+        body = constituent(rng, n)
+        if facets is not None:
+            facets.give(facet_rng, body)
+        made.append(api.call("POST", f"{P}/constituents", body, status=200)["id"])
+    return made
 
 
 def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
@@ -301,7 +390,9 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
         with Client(app) as client:
             big, small = Api(client, keys[BIG]), Api(client, keys[SMALL])
             seed(small, OTHER, rng)
-            ids = seed(big, N, rng)
+            facets = make_facets(big)
+            ids = seed(big, N, rng, facets)
+            info["facets"] = facets
             donor = ids[0]
             for n in range(ACTIVITIES):
                 big.call("POST", f"/v1/contacts/{donor}/activities",
@@ -324,7 +415,7 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
             meter.latency = calls.LATENCY
             bench = Bench(client, meter, clock, keys[BIG][auth.READ])
             results = []
-            for case in cases(since, donor):
+            for case in cases(since, donor, facets):
                 cold = bench.cold(case)
                 warm = bench.warm(case)
                 results.append((case, cold, warm))
@@ -349,6 +440,14 @@ def _per_item(results: list[tuple[Case, Measured, Measured]], match: Any) -> tup
     return (sum(c.get("wire_bytes", 0) for c in picked) // items if items else 0), items
 
 
+def _facets_note(facets: Facets) -> str:
+    groups = ", ".join(f"{name} {facets.in_group.get(id_, 0):,}" for name, id_ in facets.groups.items())
+    keywords = ", ".join(f"{name} {facets.with_keyword.get(id_, 0):,}" for name, id_ in facets.keywords.items())
+    return (f"Its constituents in groups ({groups}), with keywords of a category {INTERESTS} ({keywords}) and "
+            f"memberships of levels {' and '.join(LEVELS)} ({facets.active:,} whose latest is active, "
+            f"{facets.lapsed:,} lapsed), sent in their `groups`, `categories` and `memberships`.")
+
+
 def render(results: list[tuple[Case, Measured, Measured]], info: dict[str, Any]) -> str:
     lines = [("| request | Lambda | total | DynamoDB calls | round trips | within 2 | items read | bytes read "
               "| Python ms | modelled ms | operations (one wave of overlapping calls each) |"),
@@ -366,7 +465,7 @@ def render(results: list[tuple[Case, Measured, Measured]], info: dict[str, Any])
     return "\n".join([
         (f"One organisation of {N:,} constituents (and one of {OTHER:,}); {info['items']:,} items in the table, "
         f"seeded through the API in {info['seed_seconds']:.0f} s; {UPDATED_LATER} constituents changed "
-        f"{info['later']} s after the seed. Cold: a fresh Lambda's caches (`warm_cache.clear_all()`, "
+        f"{info['later']} s after the seed. {_facets_note(info['facets'])} Cold: a fresh Lambda's caches (`warm_cache.clear_all()`, "
         f"`context.reset()`); warm: the same request again (its figures the first repeat's, Python ms the "
         f"median of {WARM_RUNS}). Items read: Query ScannedCount, BatchGetItem and GetItem items. Bytes read: "
         f"DynamoDB's response bodies as compact JSON (moto's own are {moto_body:.2f}x that). Python ms: the "
