@@ -8,7 +8,13 @@ with its nested e-mail, phone, street and web addresses, through chalice.test.Cl
 table holds exactly what the API writes; under moto that is only ~10% slower than calling the
 domain services in-process (moto's transactions dominate both). A few constituents are
 changed a little later (what an `updated_from` search, the sync tools' poll, finds), and one
-donor gets activities and gifts (the Givebutter list).
+donor gets activities and gifts (the Givebutter list). The big organisation's constituents are
+also in its groups, have keywords of a category and memberships of its levels, sent in the
+same POST's `groups`, `categories` and `memberships` (Facets: a rng of their own, so the rest
+of the seed is unchanged); the searches by them check their totals against the seed's.
+
+Size: BENCH_CONSTITUENTS (default 10,000), e.g. `BENCH_CONSTITUENTS=400 python -m bench.search`
+for a quick check.
 
 Each request is made through the HTTP app, cold and then warm:
 
