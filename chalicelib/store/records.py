@@ -267,13 +267,13 @@ class Records:
                       for record in details.get(child.name, [])]
         going += [(child, record) for child in cascading if child.timeline_at
                   for record in self.children(org, kind, old["id"], child)]
-        # Each delete costs its record's write and one per guard it releases; the parent's
-        # own unit keeps room for its write, its guards and its parent's counter.
-        room = MAX_TRANSACTION_ITEMS - (2 + len(guards_of(kind, old)))
-        while sum(1 + len(guards_of(child, record)) for child, record in going) > room:
+        # The parent's own unit keeps room for its write, its guards, its parent's counter and
+        # what it refers to.
+        room = MAX_TRANSACTION_ITEMS - (1 + _delete_cost(kind, old))
+        while sum(_delete_cost(child, record) for child, record in going) > room:
             batch, cost = [], 0
-            while going and cost + 1 + len(guards_of(*going[0])) <= MAX_TRANSACTION_ITEMS - 1:
-                cost += 1 + len(guards_of(*going[0]))
+            while going and cost + _delete_cost(*going[0]) <= MAX_TRANSACTION_ITEMS - 1:
+                cost += _delete_cost(*going[0])
                 batch.append(going.pop(0))
             with self.unit_of_work() as unit:
                 for child, record in batch:
@@ -290,6 +290,13 @@ class Records:
         if kind.order is None:
             raise ValueError(f"{kind.name} declares no list order")
         return keys.kind_list_pk(org, kind.name)
+
+
+def _delete_cost(kind: Kind, record: dict[str, Any]) -> int:
+    """The writes a record's delete may cost a unit: its own, one per guard it releases, one
+    per record it refers to (whose count of its referrers moves; at most: referrers of one
+    record in a unit share its write)."""
+    return 1 + len(guards_of(kind, record)) + sum(len(ref.of(record)) for ref in kind.refs)
 
 
 def _head_or(parent: Kind, filters: tuple[Filter, ...]) -> Filter:
