@@ -240,6 +240,10 @@ def _custom_field_values(record: dict[str, Any]) -> list[int]:
     return record.get("custom_field_values") or []
 
 
+# What a kind that keeps `custom_fields` declares (gifts, volunteer times, appeal requests, invitations).
+CUSTOM_FIELD_VALUES = Ref("CAT_KEYWORD", "use_count", _custom_field_values)
+
+
 DONATION = declare(Kind(
     "GIFT", "Donation",
     parent=Parent("DONOR", "donor_id", counter="donation_count", on_delete=RESTRICT),
@@ -247,7 +251,7 @@ DONATION = declare(Kind(
     order=Order(_received),
     search_row=_gift_row,
     counted=True,
-    refs=(Ref("CAT_KEYWORD", "use_count", _custom_field_values),),
+    refs=(CUSTOM_FIELD_VALUES,),
 ))
 
 
