@@ -275,9 +275,20 @@ def test_updated_from_and_to(api, acme, seeded):
     assert s["c"] in ids(search(api, acme, f"q[]=updated_from={stamp}"))
 
 
-def test_const_keyword_is_not_supported_yet_and_an_unknown_term_is_named(api, acme, seeded):
-    refused = lgl_error(search(api, acme, "q[]=const_keyword=12"), 400)
-    assert fields_named(refused) == ["const_keyword"] and "not supported yet" in refused["description"]
+def test_const_keyword_finds_the_times_of_constituents_with_the_keyword(api, acme, seeded):
+    s = seeded
+    category = api.post(f"{L}/categories", acme, {"item_type": "Constituent", "name": "Board"}).json["id"]
+    trustee, donor = (api.post(f"{L}/categories/{category}/keywords", acme, {"name": name}).json["id"]
+                      for name in ("Trustee", "Donor"))
+    assert api.post(f"{L}/constituents/{s['ray']}/keywords", acme, {"id": trustee}).status_code == 200
+    assert ids(search(api, acme, f"q[]=const_keyword={trustee}")) == [s["b"]]
+    assert ids(search(api, acme, f"q[]=const_keyword={donor},{trustee}")) == [s["b"]]
+    assert ids(search(api, acme, f"q[]=const_keyword={donor}")) == []
+    assert ids(search(api, acme, f"q[]=const_keyword={trustee};constituent_id={s['larry']}")) == []
+    assert fields_named(lgl_error(search(api, acme, "q[]=const_keyword=x"), 400)) == ["const_keyword"]
+
+
+def test_an_unknown_term_is_named(api, acme, seeded):
     unknown = lgl_error(search(api, acme, "q[]=badterm=1"), 400)
     assert (unknown["error"], unknown["description"]) == ("Parameter Error", "Unknown query parameter: badterm")
 

@@ -85,9 +85,10 @@ TERMS = Terms({
     "volunteering_category_id": lambda org, v: record_search.field_in(
         "vc", Terms.ids("volunteering_category_id", v)),
     "constituent_id": lambda org, v: _OfConstituents(Terms.ids("constituent_id", v)),
+    "const_keyword": Terms.const_keyword,
     "updated_from": lambda org, v: record_search.updated_from(moment("updated_from", v)),
     "updated_to": lambda org, v: record_search.updated_to(moment("updated_to", v, end_of_day=True)),
-}, later=("const_keyword",))
+})
 SORTS = {
     "date": lambda: record_search.by_field("d"),
     "constituent_id": lambda: record_search.by_field("dn", number=True),
@@ -102,7 +103,7 @@ def search_volunteer_times(call: Call) -> Response:
     unless `sort` says (`date`, `constituent_id`; `!` reverses). `description` contains the
     value (any case); `volunteering_category_id` and `constituent_id` take ids separated by
     commas; dates take a date or a timestamp. A search by one constituent reads only theirs.
-    `const_keyword` answers 400 until keywords are kept."""
+    `const_keyword`: of constituents with one of these keyword ids."""
     window = params.window(call.request)
     filters, since = TERMS.filters(call.org, params.terms(call.request))
     key, descending = params.sort(call.request, tuple(SORTS), "date")
