@@ -270,6 +270,7 @@ VOLUNTEER_TIME = declare(Kind(
     timeline_at=lambda time: date_sort_value(time["date"]),
     search_row=_volunteer_row,
     counted=True,
+    refs=(CUSTOM_FIELD_VALUES,),
 ))
 # A constituent's place on an appeal's list: a detail of the donor (never on its timeline), gone
 # with it; listed per appeal by a lookup; one per donor and appeal.
@@ -278,6 +279,7 @@ APPEAL_REQUEST = declare(Kind(
     parent=Parent("DONOR", "donor_id", counter="appeal_request_count", on_delete=CASCADE),
     lookups=(Lookup("APPEAL", "GSI4", value=lambda request: str(request["appeal_id"])),),
     distinct=lambda request: str(request["appeal_id"]),
+    refs=(CUSTOM_FIELD_VALUES,),
 ))
 
 
@@ -297,4 +299,5 @@ INVITATION = declare(Kind(
     parent=Parent("DONOR", "donor_id", counter="invitation_count", on_delete=CASCADE),
     lookups=(Lookup("EVENT", "GSI4", value=lambda invitation: str(invitation["event_id"])),),
     distinct=_invitation_distinct,
+    refs=(CUSTOM_FIELD_VALUES,),
 ))
