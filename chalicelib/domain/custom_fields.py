@@ -6,6 +6,11 @@ keyword's. Values sent are added to what the record has, unless the category is 
 `remove_previous_values` (then only the values sent stay); a `single` category keeps one
 value. A keyword a record holds cannot be deleted (store `Ref`), so no record shows a value
 that is gone.
+
+A kind of record keeps them by declaring it: its rules call `keep` with its item type, its
+store kind refers to what it holds (`refs=(CUSTOM_FIELD_VALUES,)`, store/kinds.py), and on the
+LGL face its body takes `custom_fields` (`schemas.CustomFields`) and its rendering shows them
+(`render.custom_fields`).
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from . import catalogues
 from .constituent_catalogues import CATEGORIES, KEYWORDS
 
 FIELD = "custom_field_values"
+SENT = "custom_fields"  # LGL's custom_fields as sent: applied to what the record holds
 
 
 def _category(org: str, item_type: str, sent: dict[str, Any], index: int) -> dict[str, Any]:
@@ -41,6 +47,17 @@ def applied(org: str, item_type: str, current: list[int], sent: list[dict[str, A
             out = [v for v in out if (catalogues.named(org, KEYWORDS, v) or {}).get("category_id") != category["id"]]
         out += [v for v in dict.fromkeys(chosen) if v not in out]
     return out
+
+
+def keep(org: str, item_type: str, record: dict[str, Any], old: dict[str, Any] | None) -> None:
+    """The custom_fields sent on `record` (if any) applied, in place, to what `old` (None: a
+    new record) held; none held is no attribute."""
+    if SENT in record:
+        held = applied(org, item_type, (old or {}).get(FIELD, []), record.pop(SENT) or [])
+        if held:
+            record[FIELD] = held
+        else:
+            record.pop(FIELD, None)
 
 
 def shown(org: str, value_ids: list[int]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:

@@ -58,7 +58,7 @@ SPECS = (
 )
 EDITABLE = ("donor_id", "amount", "currency", "received_at", "team_member_id", *REFERENCES, *(s.name for s in SPECS),
             custom_fields.FIELD)
-CUSTOM_FIELDS_SENT = "custom_fields"  # LGL's custom_fields as sent: applied to what the gift holds
+ITEM_TYPE = "Gift"  # what its custom fields' categories are on
 DO_NOT_ACK = "do_not_ack"
 
 
@@ -149,9 +149,7 @@ def _checked(org: str, donation: dict[str, Any], old: dict[str, Any] | None = No
     if checked["received_at"] is None:
         raise ValidationFailed.on("received_at", "cannot be null")
     checked.setdefault("gift_type_id", GIFT)
-    if CUSTOM_FIELDS_SENT in checked:
-        checked[custom_fields.FIELD] = custom_fields.applied(org, "Gift", (old or {}).get(custom_fields.FIELD, []),
-                                                             checked.pop(CUSTOM_FIELDS_SENT) or []) or None
+    custom_fields.keep(org, ITEM_TYPE, checked, old)
     if checked.get("payment_type_id") is None and checked.get("payment_method"):  # written before payment types
         checked["payment_type_id"] = payment_type_of_method(org, checked["payment_method"])
     checked.pop("payment_method", None)

@@ -28,7 +28,7 @@ from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONOR, INVITATION
 from ..store.writes import ConcurrentChange, DuplicateValue
-from . import catalogues, donations, donors, lifecycle, organisations
+from . import catalogues, custom_fields, donations, donors, lifecycle, organisations
 from . import fields as f
 from .fields import Spec
 from .gift_catalogues import EVENTS
@@ -40,6 +40,7 @@ MAX_ATTENDANCES = 100
 NOTES_MAX = 5000
 ATTENDANCE_NOTES_MAX = 1000
 ATTENDANCE_IDS = "ATTENDANCE"  # the organisation's id sequence for attendances
+ITEM_TYPE = "Invitation"  # what its custom fields' categories are on
 SPECS = (
     Spec("event_id", f.REF, ref="events"),
     Spec("notes", f.LONG_TEXT, max_length=NOTES_MAX),
@@ -85,6 +86,7 @@ def _checked(org: str, invitation: dict[str, Any], old: dict[str, Any] | None = 
     if member is not None and member != before.get("assigned_to_id") \
             and organisations.known_member(org, member) is None:
         raise ValidationFailed.on("assigned_to", f"{member} is not a team member")
+    custom_fields.keep(org, ITEM_TYPE, checked, old)
     checked.pop("is_a_guest", None)
     return {k: v for k, v in checked.items() if v is not None and v != []}
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONOR, VOLUNTEER_TIME
-from . import donors, lifecycle, lookups, record_search
+from . import custom_fields, donors, lifecycle, lookups, record_search
 from . import fields as f
 from .fields import Spec
 from .timestamps import utcnow
@@ -23,6 +23,7 @@ LABEL = VOLUNTEER_TIME.label
 CATEGORIES = "volunteering_categories"
 CATEGORY = "volunteering_category_id"
 DESCRIPTION_MAX = 5000
+ITEM_TYPE = "VolunteerTime"  # what its custom fields' categories are on
 # Fields a client sets, besides donor_id.
 SPECS = (
     Spec("external_id", max_length=128, description="Its id in another system (kept as text)"),
@@ -51,6 +52,7 @@ def _checked(org: str, time: dict[str, Any], old: dict[str, Any] | None = None) 
         lookups.resolve(org, CATEGORIES, value_id=category, id_field=CATEGORY, name_field=CATEGORY)
     if checked.get("end_date") and checked["end_date"] < checked["date"]:
         raise ValidationFailed.on("end_date", f"must not be before date ({checked['date']})")
+    custom_fields.keep(org, ITEM_TYPE, checked, old)
     return {k: v for k, v in checked.items() if v is not None}
 
 

@@ -280,6 +280,10 @@ def _custom_field_values(record: dict[str, Any]) -> list[int]:
     return record.get("custom_field_values") or []
 
 
+# What a kind that keeps `custom_fields` declares (gifts, volunteer times, appeal requests, invitations).
+CUSTOM_FIELD_VALUES = Ref("CAT_KEYWORD", "use_count", _custom_field_values)
+
+
 DONATION = declare(Kind(
     "GIFT", "Donation",
     parent=Parent("DONOR", "donor_id", counter="donation_count", on_delete=RESTRICT),
@@ -287,7 +291,7 @@ DONATION = declare(Kind(
     order=Order(_received),
     search_row=_gift_row,
     counted=True,
-    refs=(Ref("CAT_KEYWORD", "use_count", _custom_field_values),),
+    refs=(CUSTOM_FIELD_VALUES,),
 ))
 
 
@@ -306,6 +310,7 @@ VOLUNTEER_TIME = declare(Kind(
     timeline_at=lambda time: date_sort_value(time["date"]),
     search_row=_volunteer_row,
     counted=True,
+    refs=(CUSTOM_FIELD_VALUES,),
 ))
 # A constituent's place on an appeal's list: a detail of the donor (never on its timeline), gone
 # with it; listed per appeal by a lookup; one per donor and appeal.
@@ -314,6 +319,7 @@ APPEAL_REQUEST = declare(Kind(
     parent=Parent("DONOR", "donor_id", counter="appeal_request_count", on_delete=CASCADE),
     lookups=(Lookup("APPEAL", "GSI4", value=lambda request: str(request["appeal_id"])),),
     distinct=lambda request: str(request["appeal_id"]),
+    refs=(CUSTOM_FIELD_VALUES,),
 ))
 
 
@@ -333,4 +339,5 @@ INVITATION = declare(Kind(
     parent=Parent("DONOR", "donor_id", counter="invitation_count", on_delete=CASCADE),
     lookups=(Lookup("EVENT", "GSI4", value=lambda invitation: str(invitation["event_id"])),),
     distinct=_invitation_distinct,
+    refs=(CUSTOM_FIELD_VALUES,),
 ))

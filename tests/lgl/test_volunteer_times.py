@@ -95,16 +95,20 @@ def test_the_date_defaults_to_today_and_the_end_date_is_not_before_it(api, acme)
                                   422)) == ["date"]
 
 
-def test_the_docs_update_example_changes_what_it_sends_and_names_custom_fields_as_ignored(api, acme):
+def test_the_docs_update_example_changes_what_it_sends_its_custom_field_too(api, acme):
+    sponsor = api.post(f"{L}/categories", acme, {"item_type": "VolunteerTime", "name": "Sponsor"}).json["id"]
+    lgl = api.post(f"{L}/categories/{sponsor}/keywords", acme, {"name": "LGL"}).json["id"]
     person = constituent(api, acme)
     made = api.post(f"{L}/constituents/{person['id']}/volunteer_times", acme, EXAMPLE).json
     response = api.patch(f"{L}/volunteer_times/{made['id']}", acme, {
         "end_date": "2018-01-12", "completed_hours": "4",
         "custom_fields": [{"name": "Sponsor", "values": [{"name": "LGL"}]}]})
     assert response.status_code == 200, response.body
-    assert response.headers["X-Ignored-Fields"] == "custom_fields"
+    assert "X-Ignored-Fields" not in response.headers
     changed = response.json
-    assert (changed["end_date"], changed["completed_hours"], changed["custom_fields"]) == ("2018-01-12", 4, [])
+    assert (changed["end_date"], changed["completed_hours"]) == ("2018-01-12", 4)
+    assert [(f["id"], f["item_type"], [v["id"] for v in f["values"]]) for f in changed["custom_fields"]] == \
+        [(sponsor, "VolunteerTime", [lgl])]
     assert {k: changed[k] for k in ("description", "hours", "date", "external_id")} == \
         {"description": "Donor management", "hours": 4, "date": "2018-01-02", "external_id": "678890"}
     assert api.get(f"{L}/volunteer_times/{made['id']}", acme).json == changed
@@ -275,9 +279,20 @@ def test_updated_from_and_to(api, acme, seeded):
     assert s["c"] in ids(search(api, acme, f"q[]=updated_from={stamp}"))
 
 
-def test_const_keyword_is_not_supported_yet_and_an_unknown_term_is_named(api, acme, seeded):
-    refused = lgl_error(search(api, acme, "q[]=const_keyword=12"), 400)
-    assert fields_named(refused) == ["const_keyword"] and "not supported yet" in refused["description"]
+def test_const_keyword_finds_the_times_of_constituents_with_the_keyword(api, acme, seeded):
+    s = seeded
+    category = api.post(f"{L}/categories", acme, {"item_type": "Constituent", "name": "Board"}).json["id"]
+    trustee, donor = (api.post(f"{L}/categories/{category}/keywords", acme, {"name": name}).json["id"]
+                      for name in ("Trustee", "Donor"))
+    assert api.post(f"{L}/constituents/{s['ray']}/keywords", acme, {"id": trustee}).status_code == 200
+    assert ids(search(api, acme, f"q[]=const_keyword={trustee}")) == [s["b"]]
+    assert ids(search(api, acme, f"q[]=const_keyword={donor},{trustee}")) == [s["b"]]
+    assert ids(search(api, acme, f"q[]=const_keyword={donor}")) == []
+    assert ids(search(api, acme, f"q[]=const_keyword={trustee};constituent_id={s['larry']}")) == []
+    assert fields_named(lgl_error(search(api, acme, "q[]=const_keyword=x"), 400)) == ["const_keyword"]
+
+
+def test_an_unknown_term_is_named(api, acme, seeded):
     unknown = lgl_error(search(api, acme, "q[]=badterm=1"), 400)
     assert (unknown["error"], unknown["description"]) == ("Parameter Error", "Unknown query parameter: badterm")
 

@@ -14,7 +14,7 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.store import keys, table
 from chalicelib.store.context import records
 from chalicelib.store.schema import (CASCADE, INDEX_KEY_ATTRIBUTES, KEY_ATTRIBUTES, RESTRICT, Kind, Order,
-                                     Parent, declare, restricting_counters)
+                                     Parent, Ref, declare, restricting_counters)
 from tests.conftest import dynamodb_calls
 
 PARENT = declare(Kind("TPARENT", "Test parent", order=Order(lambda r: r["name"], text=True), unique=("code",)))
@@ -22,6 +22,10 @@ EVENT = declare(Kind("TEVENT", "Test event", parent=Parent("TPARENT", "parent_id
                      timeline_at=lambda r: r["at"], order=Order(lambda r: r["at"])))
 DETAIL = declare(Kind("TDETAIL", "Test detail", parent=Parent("TPARENT", "parent_id", "detail_count", CASCADE),
                       unique=("address",)))
+# A value details refer to (as a keyword its holders): it counts them, and cannot go while they hold it.
+REFERRED = declare(Kind("TREFERRED", "Test referred"))
+HOLDER = declare(Kind("THOLDER", "Test holder", parent=Parent("TPARENT", "parent_id", "holder_count", CASCADE),
+                      refs=(Ref("TREFERRED", "use_count", lambda r: r.get("held") or []),)))
 
 
 def parent(name: str = "P", **fields) -> dict:
@@ -116,6 +120,22 @@ def test_a_cascade_larger_than_one_transaction_deletes_every_child(aws):
     assert records().children("acme", PARENT, p["id"], DETAIL) == []
     with pytest.raises(NotFound):
         records().live("acme", PARENT, p["id"])
+
+
+def test_a_cascade_counts_what_its_children_let_go_of_in_each_transaction(aws):
+    """Each referred value a child lets go of is a write of the delete's unit too."""
+    p = parent()
+    referred = [lifecycle.create("acme", REFERRED, {}).record["id"] for _ in range(120)]
+    for first in range(0, 120, 30):
+        with records().unit_of_work() as unit:
+            for n in range(first, first + 30):
+                unit.create("acme", HOLDER, {"parent_id": p["id"], "held": [referred[n]], "version": 1})
+    assert records().live("acme", REFERRED, referred[0])["use_count"] == 1
+    with dynamodb_calls() as calls:
+        lifecycle.delete("acme", PARENT, p["id"], None)
+    assert calls.count("TransactWriteItems") == 3  # 120 children and 120 counts: 2 full units and the parent's
+    assert records().children("acme", PARENT, p["id"], HOLDER) == []
+    assert {records().live("acme", REFERRED, i).get("use_count") for i in referred} == {0}
 
 
 def test_a_unit_of_work_writes_a_parent_and_its_children_in_one_transaction(aws):

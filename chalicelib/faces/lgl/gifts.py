@@ -32,7 +32,7 @@ GiftBody = spec_models.request_model(
     extra={"received_amount": _MONEY, "amount": _MONEY,
            "received_date": spec_models.Day, "date": spec_models.Day,
            **{field: schemas.Id for field in donations.REFERENCES}, **_NAMES,
-           "team_member": schemas.Text | int, "custom_fields": list[schemas.CustomFieldBody]})
+           "team_member": schemas.Text | int, "custom_fields": schemas.CustomFields})
 GiftBody.__doc__ = "A gift: `received_amount` or `amount`, `received_date` or `date`; references by id or name."
 
 

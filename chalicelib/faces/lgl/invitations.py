@@ -7,8 +7,8 @@ additional guest is created through either with `parent_invitation_id` (its host
 and `is_a_guest`, named by `guest_first_name`/`guest_last_name`: it has no `constituent_id`.
 `guest_name` (a constituent's "First Last"), `parent_invitation_guest_name`, `name` ("Event:
 <event>"), `raised`/`donated` (what the constituent gave to the event), `status`, `attended`
-and `attendees` are derived, read once a page. `custom_fields` and `custom_attrs` are not kept
-yet: named in X-Ignored-Fields, `[]`.
+and `attendees` are derived, read once a page. `custom_fields` of Invitation categories are
+kept as gifts keep theirs; `custom_attrs` are not kept yet: named in X-Ignored-Fields, `[]`.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from pydantic import Field
 from ...domain import donors, invitations
 from .. import spec_models
 from . import schemas
+from . import render as lgl_render
 from .render import stamps
 from .resources import ParentPath, Resource, declare
 
@@ -33,7 +34,8 @@ InvitationBody = spec_models.request_model(
     "InvitationBody", schemas.Body, invitations.SPECS, lax=True,
     extra={"constituent_id": schemas.Id, "event_name": schemas.Text,
            "parent_invitation_id": Annotated[int, Field(ge=0, le=10**12)], "is_a_guest": bool,
-           "assigned_to": schemas.Text | int, "attendances": list[AttendanceBody]})
+           "assigned_to": schemas.Text | int, "attendances": list[AttendanceBody],
+           "custom_fields": schemas.CustomFields})
 InvitationBody.__doc__ = ("An invitation: the constituent (`constituent_id`) and the event (`event_id` or "
                           "`event_name`) where the path does not say them; an additional guest with "
                           "`parent_invitation_id`, `is_a_guest` and the guest's names. Attendances sent are added "
@@ -69,7 +71,7 @@ def render_page(org: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "attendee_names": invitation.get("attendee_names"), "attend_count": 0,
             "attendances": [{"id": a["id"], "date": a["date"], "notes": a.get("notes")}
                             for a in invitation.get("attendances") or []],
-            "custom_fields": [], "custom_attrs": [], **stamps(invitation)})
+            "custom_fields": lgl_render.custom_fields(org, invitation), "custom_attrs": [], **stamps(invitation)})
     return out
 
 

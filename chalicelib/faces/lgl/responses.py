@@ -470,7 +470,7 @@ class VolunteerTimeFields(_Stamped):
     date: Day
     end_date: Day | None
     completed_hours: Hours | None
-    custom_fields: list[dict] = Field(description=NOT_KEPT)
+    custom_fields: list[CustomField]
 
 
 class VolunteerTime(VolunteerTimeFields):
@@ -492,7 +492,7 @@ class AppealRequestFields(_Stamped):
     status: Literal["open", "responded", "declined", "closed"]
     ask_amount: Amount | None
     assigned_to: int | None = Field(description="A team member's id")
-    custom_fields: list[dict] = Field(description=NOT_KEPT)
+    custom_fields: list[CustomField]
     custom_attrs: list[dict] = Field(description=NOT_KEPT)
 
 
@@ -533,7 +533,7 @@ class InvitationFields(_Stamped):
     attendee_names: str | None
     attend_count: int = Field(description="Always 0, as LGL's examples show it")
     attendances: list[Attendance]
-    custom_fields: list[dict] = Field(description=NOT_KEPT)
+    custom_fields: list[CustomField]
     custom_attrs: list[dict] = Field(description=NOT_KEPT)
 
 

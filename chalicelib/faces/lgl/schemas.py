@@ -117,6 +117,10 @@ class CustomFieldBody(Body):
     values: list[CustomFieldValueBody] | None = None
 
 
+# A body's `custom_fields` (gifts, volunteer times, invitations, appeal requests: domain/custom_fields.py).
+CustomFields = list[CustomFieldBody]
+
+
 # ---- a constituent's groups and memberships (faces/lgl/memberships.py) ---------------------------
 
 class GroupMembershipBody(Body):

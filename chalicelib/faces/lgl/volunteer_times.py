@@ -3,7 +3,7 @@
 
 The category by `volunteering_category_id` or `volunteering_category_name` (the id wins);
 `hours` and `completed_hours` exact; `external_id` kept as text (LGL types it a number, its
-examples send text). `custom_fields` are not kept yet: named in X-Ignored-Fields, always `[]`.
+examples send text); `custom_fields` of VolunteerTime categories, as gifts keep theirs.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ...errors import NotFound, ValidationFailed
 from .. import spec_models
 from ..http import Call
 from . import params, schemas
+from . import render as lgl_render
 from .render import stamps
 from .resources import ParentPath, Resource, declare, search_params
 from .routes import PREFIX, _json, page, routes
@@ -27,7 +28,8 @@ ITEM_TYPE = "volunteer_time"
 ExternalId = Annotated[Union[Annotated[str, Field(max_length=128)], int], AfterValidator(lambda v: str(v).strip())]
 VolunteerTimeBody = spec_models.request_model(
     "VolunteerTimeBody", schemas.Body, volunteer_times.SPECS, lax=True,
-    extra={"constituent_id": schemas.Id, "volunteering_category_name": schemas.Text, "external_id": ExternalId})
+    extra={"constituent_id": schemas.Id, "volunteering_category_name": schemas.Text, "external_id": ExternalId,
+           "custom_fields": schemas.CustomFields})
 VolunteerTimeBody.__doc__ = ("A volunteer time: its category by `volunteering_category_id` or "
                              "`volunteering_category_name` (required on create); hours exact to the hundredth.")
 
@@ -44,7 +46,8 @@ def render(org: str, time: dict[str, Any]) -> dict[str, Any]:
             "volunteering_category_id": time.get(volunteer_times.CATEGORY),
             "volunteering_category_name": volunteer_times.category_name(org, time),
             "description": time.get("description"), "hours": time.get("hours"), "date": time["date"],
-            "end_date": time.get("end_date"), "completed_hours": time.get("completed_hours"), "custom_fields": [],
+            "end_date": time.get("end_date"), "completed_hours": time.get("completed_hours"),
+            "custom_fields": lgl_render.custom_fields(org, time),
             **stamps(time)}
 
 
@@ -85,9 +88,10 @@ TERMS = Terms({
     "volunteering_category_id": lambda org, v: record_search.field_in(
         "vc", Terms.ids("volunteering_category_id", v)),
     "constituent_id": lambda org, v: _OfConstituents(Terms.ids("constituent_id", v)),
+    "const_keyword": Terms.const_keyword,
     "updated_from": lambda org, v: record_search.updated_from(moment("updated_from", v)),
     "updated_to": lambda org, v: record_search.updated_to(moment("updated_to", v, end_of_day=True)),
-}, later=("const_keyword",))
+})
 SORTS = {
     "date": lambda: record_search.by_field("d"),
     "constituent_id": lambda: record_search.by_field("dn", number=True),
@@ -102,7 +106,7 @@ def search_volunteer_times(call: Call) -> Response:
     unless `sort` says (`date`, `constituent_id`; `!` reverses). `description` contains the
     value (any case); `volunteering_category_id` and `constituent_id` take ids separated by
     commas; dates take a date or a timestamp. A search by one constituent reads only theirs.
-    `const_keyword` answers 400 until keywords are kept."""
+    `const_keyword`: of constituents with one of these keyword ids."""
     window = params.window(call.request)
     filters, since = TERMS.filters(call.org, params.terms(call.request))
     key, descending = params.sort(call.request, tuple(SORTS), "date")
