@@ -97,8 +97,9 @@ def _check_related(donor_id: Any, related_id: Any, live: dict[int, Record], name
         raise named.failed(RELATED, "is required: the related constituent's id")
     if related_id == donor_id:
         raise named.failed(RELATED, "must be another constituent: a constituent is not related to itself")
-    if related_id not in live:
-        raise named.failed(RELATED, f"{related_id} is not a constituent of this organisation")
+    if related_id not in live:  # none, or another organisation's: a 404 naming the field, as donors.referenced
+        raise NotFound(f"Constituent {related_id} does not exist.",
+                       [FieldError(named(RELATED), f"{related_id} does not exist")])
     return related_id
 
 
