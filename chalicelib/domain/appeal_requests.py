@@ -154,16 +154,9 @@ def of_donor(org: str, donor_id: int) -> list[dict[str, Any]]:
 
 def of_appeal(org: str, appeal_id: int) -> list[dict[str, Any]]:
     """A live appeal's requests by id (404 when the appeal is not): its lookup, read whole
-    (one Query per 1,000)."""
+    (one Query per MB)."""
     catalogues.get(org, APPEALS, appeal_id)
-    out: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = records().lookup(org, APPEAL_REQUEST, "APPEAL", str(appeal_id), limit=1000, cursor=cursor)
-        out += page.items
-        cursor = page.next_cursor
-        if cursor is None:
-            return out
+    return records().lookup_all(org, APPEAL_REQUEST, "APPEAL", str(appeal_id))
 
 
 def context(org: str, requests: list[dict[str, Any]]
