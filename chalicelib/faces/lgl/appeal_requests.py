@@ -18,7 +18,7 @@ from .. import spec_models
 from . import schemas
 from . import render as lgl_render
 from .render import stamps
-from .resources import ParentPath, Resource, declare
+from .resources import ParentPath, Resource, constituent_as_donor, declare
 
 AppealRequestBody = spec_models.request_model(
     "AppealRequestBody", schemas.Body, appeal_requests.SPECS, lax=True,
@@ -27,13 +27,6 @@ AppealRequestBody = spec_models.request_model(
 AppealRequestBody.__doc__ = ("An appeal request: the constituent (`constituent_id`) and the appeal (`appeal_id` or "
                              "`appeal_name`) where the path does not say them; `assigned_to` a team member's id, "
                              "e-mail or \"First Last\".")
-
-
-def to_domain(org: str, sent: dict[str, Any]) -> dict[str, Any]:
-    out = dict(sent)
-    if "constituent_id" in out:
-        out["donor_id"] = out.pop("constituent_id")
-    return out
 
 
 def _name(org: str, request: dict[str, Any]) -> str:
@@ -62,7 +55,7 @@ APPEAL_REQUESTS = Resource(
     get=appeal_requests.get, update=appeal_requests.update, delete=appeal_requests.delete,
     parents=(ParentPath("appeals", appeal_requests.of_appeal, appeal_requests.create_for_appeal, label="appeal"),
              ParentPath("constituents", appeal_requests.of_donor, appeal_requests.create_for_donor)),
-    fields=to_domain,
+    fields=constituent_as_donor,
     names={"donor_id": "constituent_id", "assigned_to_id": "assigned_to"},
     render_page=render_page,
 )

@@ -22,7 +22,7 @@ from .. import spec_models
 from . import schemas
 from . import render as lgl_render
 from .render import stamps
-from .resources import ParentPath, Resource, declare
+from .resources import ParentPath, Resource, constituent_as_donor, declare
 
 
 class AttendanceBody(schemas.Body):
@@ -40,13 +40,6 @@ InvitationBody.__doc__ = ("An invitation: the constituent (`constituent_id`) and
                           "`event_name`) where the path does not say them; an additional guest with "
                           "`parent_invitation_id`, `is_a_guest` and the guest's names. Attendances sent are added "
                           "(one per date).")
-
-
-def to_domain(org: str, sent: dict[str, Any]) -> dict[str, Any]:
-    out = dict(sent)
-    if "constituent_id" in out:
-        out["donor_id"] = out.pop("constituent_id")
-    return out
 
 
 def render_page(org: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -84,7 +77,7 @@ INVITATIONS = Resource(
     get=invitations.get, update=invitations.update, delete=invitations.delete,
     parents=(ParentPath("constituents", invitations.of_donor, invitations.create_for_donor),
              ParentPath("events", invitations.of_event, invitations.create_for_event, label="event")),
-    fields=to_domain,
+    fields=constituent_as_donor,
     names={"donor_id": "constituent_id", "assigned_to_id": "assigned_to"},
     render_page=render_page,
 )

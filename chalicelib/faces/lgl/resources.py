@@ -28,6 +28,14 @@ from .routes import (ID, IGNORED_HEADER, PREFIX, WINDOW, _json, answer, body_of,
 Record = dict[str, Any]
 
 
+def constituent_as_donor(org: str, sent: Record) -> Record:
+    """LGL's fields -> the domain's, for a record whose only renamed field is its constituent."""
+    out = dict(sent)
+    if "constituent_id" in out:
+        out["donor_id"] = out.pop("constituent_id")
+    return out
+
+
 @dataclass(frozen=True)
 class ParentPath:
     """Where a resource's records are listed and created below a parent: `/constituents/{id}/gifts`."""

@@ -20,7 +20,7 @@ from ..http import Call
 from . import params, schemas
 from . import render as lgl_render
 from .render import stamps
-from .resources import ParentPath, Resource, declare, search_params
+from .resources import ParentPath, Resource, constituent_as_donor, declare, search_params
 from .routes import PREFIX, _json, page, routes
 from .search import Terms, moment
 
@@ -32,13 +32,6 @@ VolunteerTimeBody = spec_models.request_model(
            "custom_fields": schemas.CustomFields})
 VolunteerTimeBody.__doc__ = ("A volunteer time: its category by `volunteering_category_id` or "
                              "`volunteering_category_name` (required on create); hours exact to the hundredth.")
-
-
-def to_domain(org: str, sent: dict[str, Any]) -> dict[str, Any]:
-    out = dict(sent)
-    if "constituent_id" in out:
-        out["donor_id"] = out.pop("constituent_id")
-    return out
 
 
 def render(org: str, time: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +55,7 @@ VOLUNTEER_TIMES = Resource(
     "volunteer_times", ITEM_TYPE, "VolunteerTime", VolunteerTimeBody, render,
     get=volunteer_times.get, update=volunteer_times.update, delete=volunteer_times.delete,
     parents=(ParentPath("constituents", volunteer_times.of_donor, _create),),
-    fields=to_domain,
+    fields=constituent_as_donor,
     names={"donor_id": "constituent_id"},
     listing=volunteer_times.listed,
 )
