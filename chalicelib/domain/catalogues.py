@@ -143,6 +143,11 @@ def plural(noun: str) -> str:
     return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
 
 
+def _folded(text: Any) -> str:
+    """A name as references match it: any case, runs of white space as one space."""
+    return " ".join(str(text or "").split()).casefold()
+
+
 def resolve(org: str, catalogue: Catalogue, *, value_id: Any = None, name: Any = None, id_field: str,
             name_field: str, **where: Any) -> Record:
     """The live value an id or a name names (the id wins when both are sent); a 422 naming
@@ -158,10 +163,9 @@ def resolve(org: str, catalogue: Catalogue, *, value_id: Any = None, name: Any =
             if value["id"] == value_id:
                 return value
         raise ValidationFailed.on(id_field, f"{value_id} is not one of the {what} ({listing})")
-    wanted = " ".join(str(name).split()).casefold()
+    wanted = _folded(name)
     for value in known:
-        if any(" ".join(str(value.get(n) or "").split()).casefold() == wanted
-               for n in (catalogue.name_field, *catalogue.also_named_by)):
+        if any(_folded(value.get(n)) == wanted for n in (catalogue.name_field, *catalogue.also_named_by)):
             return value
     raise ValidationFailed.on(name_field, f"{str(name)[:NAME_MAX]!r} is not one of the {what} ({listing})")
 
@@ -185,11 +189,14 @@ def _checked(org: str, catalogue: Catalogue, value: Record, old: Record | None =
         raise ValidationFailed.on(catalogue.name_field, f"must be at most {NAME_MAX} characters")
     value[catalogue.name_field] = name
     scope = {catalogue.unique_within: value.get(catalogue.unique_within)} if catalogue.unique_within else {}
-    same = [v for v in entries(org, catalogue, **scope) if v["id"] != value.get("id")
-            and str(v.get(catalogue.name_field)).casefold() == name.casefold()]
-    if same:
-        raise Conflict(f"{catalogue.label} {same[0]['id']} is named {name!r} already.",
-                       [FieldError(catalogue.name_field, f"is {catalogue.label.lower()} {same[0]['id']}'s name")])
+    others = [v for v in entries(org, catalogue, **scope) if v["id"] != value.get("id")]
+    for field in (catalogue.name_field, *catalogue.also_named_by):  # each names one value, or a reference
+        mine = _folded(value.get(field))                                 # by it would be ambiguous
+        same = [v for v in others if mine and _folded(v.get(field)) == mine]
+        if same:
+            held = "is named" if field == catalogue.name_field else f"has {field}"
+            raise Conflict(f"{catalogue.label} {same[0]['id']} {held} {value[field]!r} already.",
+                           [FieldError(field, f"is {catalogue.label.lower()} {same[0]['id']}'s {field}")])
     catalogue.rule(org, value)
     return value
 

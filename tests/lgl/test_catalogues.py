@@ -95,6 +95,16 @@ def test_two_values_of_one_catalogue_never_share_a_name(api, acme):
     assert api.post(f"{L}/funds", acme, {"name": "Spring Drive"}).status_code == 201  # another catalogue
 
 
+def test_a_code_names_one_value_as_a_name_does(api, acme):
+    """A reference by name matches a code too, so two values with one code would make it ambiguous."""
+    made = api.post(f"{L}/funds", acme, {"name": "Building", "code": "BLD"})
+    assert made.status_code == 201, made.body
+    assert_problem(api.post(f"{L}/funds", acme, {"name": "Roof", "code": "bld "}), 409, "code")
+    roof = api.post(f"{L}/funds", acme, {"name": "Roof", "code": "ROOF"})
+    assert_problem(api.patch(f"{L}/funds/{roof.json['id']}", acme, {"code": "BLD"}), 409, "code")
+    assert api.patch(f"{L}/funds/{made.json['id']}", acme, {"code": "BLD", "name": "Building fund"}).status_code == 200
+
+
 def test_changing_or_deleting_a_default_keeps_the_organisations_own_copy(api, acme, other):
     renamed = api.patch(f"{L}/gift_types/1", acme, {"name": "Donation"})
     assert renamed.status_code == 200 and renamed.json["version"] == 1

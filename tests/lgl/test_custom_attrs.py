@@ -58,6 +58,19 @@ def test_the_definitions_are_listed_by_item_type_the_constituents_unless_asked(a
     assert [a["key"] for a in api.get(f"{L}/attributes?item_type=Invitation", acme).json["items"]] == ["diet"]
 
 
+def test_a_key_names_one_attribute_of_an_item_type(api, acme, defined):
+    taken = api.post(f"{L}/attributes", acme, {"name": "Background", "key": "Background_Info"})
+    assert taken.status_code == 409, taken.body
+    assert fields_named(taken.json) == ["key"]
+    renamed = api.patch(f"{L}/attributes/{defined['integer']['id']}", acme, {"key": "background_info"})
+    assert renamed.status_code == 409 and fields_named(renamed.json) == ["key"]
+    assert [a["key"] for a in api.get(f"{L}/attributes", acme).json["items"]].count("background_info") == 1
+    elsewhere = api.post(f"{L}/attributes", acme, {"name": "Background", "key": "background_info",
+                                                    "item_type": "AppealRequest"})
+    assert elsewhere.status_code == 201, elsewhere.body  # another item type's keys are its own
+
+
+
 # ---- a constituent's values --------------------------------------------------------------------------
 
 def test_the_seeds_create_example_shows_the_value_with_its_definition(api, acme, defined):

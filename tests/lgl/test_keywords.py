@@ -76,6 +76,9 @@ def test_categories_filter_by_item_type_and_names_are_unique_within_one(api, acm
     assert gift_field.status_code == 200  # another item type: another list
     assert [c["item_type"] for c in api.get(f"{L}/categories?item_type=Gift", acme).json["items"]] == ["Gift"]
     lgl_error(api.post(f"{L}/categories", acme, {"item_type": "Constituent", "name": "tags"}), 409)
+    same_key = lgl_error(api.post(f"{L}/categories", acme, {"item_type": "Constituent", "name": "Labels",
+                                                            "key": "TAGS"}), 409)
+    assert fields_named(same_key) == ["key"]  # a reference by key would name two
     body = lgl_error(api.post(f"{L}/categories", acme, {"item_type": "Donor", "name": "X"}), 422)
     assert fields_named(body) == ["item_type"]
 
