@@ -19,7 +19,7 @@ from ..errors import Conflict, FieldError, ValidationFailed
 from ..store.context import records
 from ..store.kinds import APPEAL_REQUEST, DONOR
 from ..store.writes import DuplicateValue
-from . import catalogues, custom_fields, donations, donors, lifecycle, organisations
+from . import catalogues, custom_attrs, custom_fields, donations, donors, lifecycle, organisations
 from . import fields as f
 from .fields import Spec
 from .gift_catalogues import APPEALS
@@ -33,7 +33,7 @@ STATUSES = {
     "closed": "no longer pursued",
 }
 DEFAULT_STATUS = "open"
-ITEM_TYPE = "AppealRequest"  # what its custom fields' categories are on
+ITEM_TYPE = "AppealRequest"  # what its custom fields' categories and custom attributes are on
 SPECS = (
     Spec("appeal_id", f.REF, ref="appeals"),
     Spec("ask_amount", f.MONEY, description="What the constituent is asked for"),
@@ -60,6 +60,7 @@ def _checked(org: str, request: dict[str, Any], old: dict[str, Any] | None = Non
             and organisations.known_member(org, member) is None:
         raise ValidationFailed.on("assigned_to", f"{member} is not a team member")
     custom_fields.keep(org, ITEM_TYPE, checked, old)
+    custom_attrs.keep(org, ITEM_TYPE, checked, old)
     return {k: v for k, v in checked.items() if v is not None}
 
 

@@ -28,7 +28,7 @@ from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 from ..store.context import records
 from ..store.kinds import DONOR, INVITATION
 from ..store.writes import ConcurrentChange, DuplicateValue
-from . import catalogues, custom_fields, donations, donors, lifecycle, organisations
+from . import catalogues, custom_attrs, custom_fields, donations, donors, lifecycle, organisations
 from . import fields as f
 from .fields import Spec
 from .gift_catalogues import EVENTS
@@ -87,6 +87,7 @@ def _checked(org: str, invitation: dict[str, Any], old: dict[str, Any] | None = 
             and organisations.known_member(org, member) is None:
         raise ValidationFailed.on("assigned_to", f"{member} is not a team member")
     custom_fields.keep(org, ITEM_TYPE, checked, old)
+    custom_attrs.keep(org, ITEM_TYPE, checked, old)
     checked.pop("is_a_guest", None)
     return {k: v for k, v in checked.items() if v is not None and v != []}
 

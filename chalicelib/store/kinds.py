@@ -280,8 +280,15 @@ def _custom_field_values(record: dict[str, Any]) -> list[int]:
     return record.get("custom_field_values") or []
 
 
-# What a kind that keeps `custom_fields` declares (gifts, volunteer times, appeal requests, invitations).
+def _custom_attr_values(record: dict[str, Any]) -> list[int]:
+    """The attributes a record has values of as `custom_attrs` (domain/custom_attrs.py `keep`)."""
+    return [int(attribute_id) for attribute_id in (record.get("custom_attr_values") or {})]
+
+
+# What a kind that keeps `custom_fields` declares (gifts, volunteer times, appeal requests, invitations),
+# and one that keeps `custom_attrs` beside them (appeal requests, invitations; a donor: its own map).
 CUSTOM_FIELD_VALUES = Ref("CAT_KEYWORD", "use_count", _custom_field_values)
+CUSTOM_ATTR_VALUES = Ref("CAT_ATTRIBUTE", "use_count", _custom_attr_values)
 
 
 DONATION = declare(Kind(
@@ -319,7 +326,7 @@ APPEAL_REQUEST = declare(Kind(
     parent=Parent("DONOR", "donor_id", counter="appeal_request_count", on_delete=CASCADE),
     lookups=(Lookup("APPEAL", "GSI4", value=lambda request: str(request["appeal_id"])),),
     distinct=lambda request: str(request["appeal_id"]),
-    refs=(CUSTOM_FIELD_VALUES,),
+    refs=(CUSTOM_FIELD_VALUES, CUSTOM_ATTR_VALUES),
 ))
 
 
@@ -339,5 +346,5 @@ INVITATION = declare(Kind(
     parent=Parent("DONOR", "donor_id", counter="invitation_count", on_delete=CASCADE),
     lookups=(Lookup("EVENT", "GSI4", value=lambda invitation: str(invitation["event_id"])),),
     distinct=_invitation_distinct,
-    refs=(CUSTOM_FIELD_VALUES,),
+    refs=(CUSTOM_FIELD_VALUES, CUSTOM_ATTR_VALUES),
 ))

@@ -6,14 +6,14 @@ required); through `/constituents/{id}/appeal_requests` the appeal (`appeal_id` 
 `appeal_name`, the id winning). `assigned_to` takes a team member's id, e-mail or "First Last"
 and shows the id. `constituent_name` (the constituent's sort name), `name` ("Appeal: <appeal>
 (<its date>)") and `raised` (what the constituent gave to the appeal) are derived, read once a
-page. `custom_fields` of AppealRequest categories are kept as gifts keep theirs; `custom_attrs`
-are not kept yet: named in X-Ignored-Fields, `[]`.
+page. `custom_fields` of AppealRequest categories are kept as gifts keep theirs, `custom_attrs`
+of AppealRequest attributes as a constituent keeps its own.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ...domain import appeal_requests
+from ...domain import appeal_requests, custom_attrs
 from .. import spec_models
 from . import schemas
 from . import render as lgl_render
@@ -23,7 +23,7 @@ from .resources import ParentPath, Resource, constituent_as_donor, declare
 AppealRequestBody = spec_models.request_model(
     "AppealRequestBody", schemas.Body, appeal_requests.SPECS, lax=True,
     extra={"constituent_id": schemas.Id, "appeal_name": schemas.Text, "assigned_to": schemas.Text | int,
-           "custom_fields": schemas.CustomFields})
+           "custom_fields": schemas.CustomFields, "custom_attrs": schemas.CustomAttrs})
 AppealRequestBody.__doc__ = ("An appeal request: the constituent (`constituent_id`) and the appeal (`appeal_id` or "
                              "`appeal_name`) where the path does not say them; `assigned_to` a team member's id, "
                              "e-mail or \"First Last\".")
@@ -42,7 +42,7 @@ def render_page(org: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]
              "appeal_id": r["appeal_id"], "name": _name(org, r), "raised": appeal_requests.raised(totals, r),
              "status": r.get("status", appeal_requests.DEFAULT_STATUS), "ask_amount": r.get("ask_amount"),
              "assigned_to": r.get("assigned_to_id"), "custom_fields": lgl_render.custom_fields(org, r),
-             "custom_attrs": [], **stamps(r)}
+             "custom_attrs": lgl_render.custom_attrs(org, r.get(custom_attrs.HELD)), **stamps(r)}
             for r in requests]
 
 

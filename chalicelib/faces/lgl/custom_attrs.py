@@ -3,17 +3,10 @@
 definitions are the `attributes` catalogue (`GET /api/v1/attributes`, catalogues.py)."""
 from __future__ import annotations
 
-from typing import Any
-
 from ...domain import custom_attrs
+from . import render
 from .routes import OWN_ARRAYS, OwnArray
 
-
-def render(org: str, donor: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"id": definition["id"], "classification": definition.get("classification"),
-             "name": definition.get("name"), "key": definition.get("key"), "ordinal": definition.get("ordinal"),
-             "value": value} for definition, value in custom_attrs.shown(org, donor)]
-
-
 OWN_ARRAYS["custom_attrs"] = OwnArray(
-    lambda org, sent: {"custom_attrs": custom_attrs.resolve(org, sent)}, render)
+    lambda org, sent: {"custom_attrs": custom_attrs.resolve(org, sent)},
+    lambda org, donor: render.custom_attrs(org, donor.get("custom_attrs")))

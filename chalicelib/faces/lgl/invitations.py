@@ -8,7 +8,7 @@ and `is_a_guest`, named by `guest_first_name`/`guest_last_name`: it has no `cons
 `guest_name` (a constituent's "First Last"), `parent_invitation_guest_name`, `name` ("Event:
 <event>"), `raised`/`donated` (what the constituent gave to the event), `status`, `attended`
 and `attendees` are derived, read once a page. `custom_fields` of Invitation categories are
-kept as gifts keep theirs; `custom_attrs` are not kept yet: named in X-Ignored-Fields, `[]`.
+kept as gifts keep theirs, `custom_attrs` of Invitation attributes as a constituent keeps its own.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from ...domain import donors, invitations
+from ...domain import custom_attrs, donors, invitations
 from .. import spec_models
 from . import schemas
 from . import render as lgl_render
@@ -35,7 +35,7 @@ InvitationBody = spec_models.request_model(
     extra={"constituent_id": schemas.Id, "event_name": schemas.Text,
            "parent_invitation_id": Annotated[int, Field(ge=0, le=10**12)], "is_a_guest": bool,
            "assigned_to": schemas.Text | int, "attendances": list[AttendanceBody],
-           "custom_fields": schemas.CustomFields})
+           "custom_fields": schemas.CustomFields, "custom_attrs": schemas.CustomAttrs})
 InvitationBody.__doc__ = ("An invitation: the constituent (`constituent_id`) and the event (`event_id` or "
                           "`event_name`) where the path does not say them; an additional guest with "
                           "`parent_invitation_id`, `is_a_guest` and the guest's names. Attendances sent are added "
@@ -64,7 +64,8 @@ def render_page(org: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "attendee_names": invitation.get("attendee_names"), "attend_count": 0,
             "attendances": [{"id": a["id"], "date": a["date"], "notes": a.get("notes")}
                             for a in invitation.get("attendances") or []],
-            "custom_fields": lgl_render.custom_fields(org, invitation), "custom_attrs": [], **stamps(invitation)})
+            "custom_fields": lgl_render.custom_fields(org, invitation),
+            "custom_attrs": lgl_render.custom_attrs(org, invitation.get(custom_attrs.HELD)), **stamps(invitation)})
     return out
 
 

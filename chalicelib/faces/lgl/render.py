@@ -13,6 +13,7 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 from ...domain import contact_points, lookups
+from ...domain import custom_attrs as custom_attr_values
 from ...domain import custom_fields as custom_field_values
 from ...domain.contact_points import EMAILS, PHONES, STREETS, WEBS, Point
 from .errors import API_VERSION
@@ -184,6 +185,13 @@ ROLE_IDS = {"admin": 1, "fundraiser": 2, "viewer": 3}
 _CATEGORY_FIELDS = ("item_type", "name", "key", "facet_type", "ordinal", "removable", "editable")
 _VALUE_FIELDS = ("category_id", "name", "description", "short_code", "ordinal", "removable", "can_change",
                  "can_select")
+
+
+def custom_attrs(org: str, values: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A record's custom attribute values as LGL shows them: each with its attribute's definition."""
+    return [{"id": definition["id"], "classification": definition.get("classification"),
+             "name": definition.get("name"), "key": definition.get("key"), "ordinal": definition.get("ordinal"),
+             "value": value} for definition, value in custom_attr_values.shown(org, values)]
 
 
 def custom_fields(org: str, record: dict[str, Any]) -> list[dict[str, Any]]:

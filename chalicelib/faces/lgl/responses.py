@@ -203,6 +203,36 @@ class ConstituentRelationshipList(Listing):
     items: list[ConstituentRelationshipFields]
 
 
+def _catalogue_models() -> None:
+    """The models of each catalogue LGL lists or manages (faces/lgl/catalogues.py), from its fields."""
+    from pydantic import create_model
+
+    from ...domain import catalogues
+    from ...domain.fields import REF
+    from ..spec_models import response_model, response_type
+    from .catalogues import STAMPED, ref_name
+
+    shown = [c for c in catalogues.CATALOGUES.catalogues.values() if c.listed or c.lgl_managed]
+    for catalogue in sorted(shown, key=lambda c: c.key != "keywords"):  # categories hold keywords
+        fields: dict[str, object] = {"id": int}
+        for spec in catalogue.specs:
+            fields[spec.name] = response_type(spec)
+            if spec.type == REF:
+                fields[ref_name(spec.name)] = str | None
+        if catalogue.key == "categories":
+            fields["keywords"] = list[globals()["KeywordFields"]]
+        if catalogue.key in STAMPED:
+            fields.update(created_at=Stamp | None, updated_at=Stamp | None)
+        item = response_model(f"{catalogue.model}Fields", Model, fields)
+        globals()[f"{catalogue.model}Fields"] = item
+        globals()[catalogue.model] = create_model(catalogue.model, __base__=item, api_version=(Version, ...))
+        globals()[f"{catalogue.model}List"] = create_model(f"{catalogue.model}List", __base__=Listing,
+                                                           items=(list[item], ...))
+
+
+_catalogue_models()
+
+
 def _absent(description: str):  # an expand option's array: present only when asked for
     return Field(None, description=description, json_schema_extra=lambda schema: schema.pop("default"))
 
@@ -215,7 +245,7 @@ class ExpandedConstituent(ConstituentFields):
     web_addresses: list[WebAddressFields] = _absent("Its web addresses")
     class_affiliations: list[ClassAffiliationFields] = _absent("Its class affiliations")
     relationships: list[ConstituentRelationshipFields] = _absent("Its relationships (its sides of them)")
-    categories: list[dict] = _absent("Always empty: not kept yet")
+    categories: list[CategoryFields] = _absent("The categories it has keywords of, each with those keywords")  # noqa: F821
     groups: list[GroupMembershipFields] = _absent("Its group memberships")
     memberships: list[MembershipFields] = _absent("Its memberships")
     custom_attrs: list[CustomAttrFields] = _absent("Its custom attribute values")
@@ -302,34 +332,6 @@ class TeamMemberList(Listing):
     items: list[TeamMember]
 
 
-def _catalogue_models() -> None:
-    """The models of each catalogue LGL lists or manages (faces/lgl/catalogues.py), from its fields."""
-    from pydantic import create_model
-
-    from ...domain import catalogues
-    from ...domain.fields import REF
-    from ..spec_models import response_model, response_type
-    from .catalogues import STAMPED, ref_name
-
-    shown = [c for c in catalogues.CATALOGUES.catalogues.values() if c.listed or c.lgl_managed]
-    for catalogue in sorted(shown, key=lambda c: c.key != "keywords"):  # categories hold keywords
-        fields: dict[str, object] = {"id": int}
-        for spec in catalogue.specs:
-            fields[spec.name] = response_type(spec)
-            if spec.type == REF:
-                fields[ref_name(spec.name)] = str | None
-        if catalogue.key == "categories":
-            fields["keywords"] = list[globals()["KeywordFields"]]
-        if catalogue.key in STAMPED:
-            fields.update(created_at=Stamp | None, updated_at=Stamp | None)
-        item = response_model(f"{catalogue.model}Fields", Model, fields)
-        globals()[f"{catalogue.model}Fields"] = item
-        globals()[catalogue.model] = create_model(catalogue.model, __base__=item, api_version=(Version, ...))
-        globals()[f"{catalogue.model}List"] = create_model(f"{catalogue.model}List", __base__=Listing,
-                                                           items=(list[item], ...))
-
-
-_catalogue_models()
 
 
 Amount = Annotated[float, Field(description="Exact: the digits stored, as a JSON number")]
@@ -455,7 +457,6 @@ class Note(NoteFields):
 class NoteList(Listing):
     items: list[NoteFields]
 Hours = Annotated[float, Field(description="Exact: the hours stored (to the hundredth), as a JSON number")]
-NOT_KEPT = "Always empty: not kept yet (sent ones are named in X-Ignored-Fields)"
 
 
 class VolunteerTimeFields(_Stamped):
@@ -493,7 +494,7 @@ class AppealRequestFields(_Stamped):
     ask_amount: Amount | None
     assigned_to: int | None = Field(description="A team member's id")
     custom_fields: list[CustomField]
-    custom_attrs: list[dict] = Field(description=NOT_KEPT)
+    custom_attrs: list[CustomAttrFields]
 
 
 class AppealRequest(AppealRequestFields):
@@ -534,7 +535,7 @@ class InvitationFields(_Stamped):
     attend_count: int = Field(description="Always 0, as LGL's examples show it")
     attendances: list[Attendance]
     custom_fields: list[CustomField]
-    custom_attrs: list[dict] = Field(description=NOT_KEPT)
+    custom_attrs: list[CustomAttrFields]
 
 
 class Invitation(InvitationFields):

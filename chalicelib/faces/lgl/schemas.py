@@ -202,6 +202,10 @@ class CustomAttrBody(Body):
                                          "classification says (checked there, not coerced here)")
 
 
+# A body's `custom_attrs` (constituents, invitations, appeal requests: domain/custom_attrs.py).
+CustomAttrs = list[CustomAttrBody]
+
+
 class ConstituentBody(Body):
     external_constituent_id: ExternalId | None = None
     is_org: bool | None = None
@@ -251,7 +255,7 @@ class ConstituentBody(Body):
     remove_previous_class_affiliations: bool | None = None
     relationships: list[RelationshipItem] | None = None
     remove_previous_relationships: bool | None = None
-    custom_attrs: list[CustomAttrBody] | None = None
+    custom_attrs: CustomAttrs | None = None
 
 
 NESTED = ("email_addresses", "phone_numbers", "street_addresses", "web_addresses")
