@@ -284,9 +284,9 @@ class Records:
 
         def cost_of_others(entries: list[tuple[Kind, dict[str, Any]]]) -> int:
             parents = {(k.parent.kind, r[k.parent.field]) for k, r in entries if k.parent is not None}
-            return sum(_cost(k, r) for k, r in entries) + len(parents)
+            return sum(delete_cost(k, r) for k, r in entries) + len(parents)
 
-        room = MAX_TRANSACTION_ITEMS - (1 + _cost(kind, old))
+        room = MAX_TRANSACTION_ITEMS - (1 + delete_cost(kind, old))
         if cost_of_others(others) > room // 2:  # too many to go with it: they go first, in units of their own
             while others:
                 batch: list[tuple[Kind, dict[str, Any]]] = []
@@ -296,10 +296,10 @@ class Records:
                     for other, record in batch:
                         unit.delete(org, other, record, deleted_at)
         room -= cost_of_others(others)
-        while sum(_cost(child, record) for child, record in going) > room:
+        while sum(delete_cost(child, record) for child, record in going) > room:
             batch, cost = [], 0
-            while going and cost + _cost(*going[0]) <= MAX_TRANSACTION_ITEMS - 1:
-                cost += _cost(*going[0])
+            while going and cost + delete_cost(*going[0]) <= MAX_TRANSACTION_ITEMS - 1:
+                cost += delete_cost(*going[0])
                 batch.append(going.pop(0))
             with self.unit_of_work() as unit:
                 for child, record in batch:
@@ -320,7 +320,7 @@ class Records:
         return keys.kind_list_pk(org, kind.name)
 
 
-def _cost(kind: Kind, record: dict[str, Any]) -> int:
+def delete_cost(kind: Kind, record: dict[str, Any]) -> int:
     """The writes a record's delete costs at most: its own, one per guard it releases, one per
     value it refers to (values several records refer to cost once: this is an upper bound)."""
     return 1 + len(guards_of(kind, record)) + sum(len(ref.of(record)) for ref in kind.refs)

@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 import pytest
 
+from chalicelib.domain import catalogues
+from chalicelib.domain.constituent_catalogues import KEYWORDS
 from tests.conftest import Api, Org, make_org
 from tests.contract.conftest import table_state
 from tests.lgl.conftest import L, constituent, fields_named, lgl_error
@@ -190,6 +192,28 @@ def test_an_additional_guest_keeps_its_own_and_its_hosts_delete_lets_them_go(api
     assert api.delete(fields.path(host), acme).status_code == 200  # its guest goes with it
     assert api.delete(f"{L}/keywords/{fields.phone}", acme).status_code == 200
     assert api.delete(f"{L}/keywords/{fields.web}", acme).status_code == 200
+
+
+def test_a_host_whose_forty_guests_hold_more_than_one_write_can_take_is_deleted_whole(api, acme):
+    """Forty guests with a value each, all different: more than one transaction holds with the
+    host, so guests go first, a transaction at a time, and then the host with the rest."""
+    fields = Fields(api, acme, SECTIONS["invitations"])
+    values = [catalogues.create(acme.org, KEYWORDS, {"category_id": fields.listed, "name": f"Source {n}"}).record["id"]
+              for n in range(40)]  # made directly: the keywords' routes are tested elsewhere
+    host = fields.made([{"name": "Source", "values": [{"name": "Web"}]}])
+    event = fields.needs["event_id"]
+    for n, value in enumerate(values):
+        guest = api.post(f"{L}/events/{event}/invitations", acme, {
+            "parent_invitation_id": host["id"], "is_a_guest": True, "guest_first_name": f"Guest {n}",
+            "custom_fields": [{"id": fields.listed, "values": [{"id": value}]}]})
+        assert guest.status_code == 200, guest.body
+    assert api.get(fields.path(host), acme).json["additional_guests"] == 40
+    deleted = api.delete(fields.path(host), acme)
+    assert deleted.status_code == 200, deleted.body
+    assert api.get(f"{L}/events/{event}/invitations", acme).json["total_items"] == 0
+    assert api.get(fields.path(host), acme).status_code == 404
+    for value in (fields.web, values[0], values[-1]):  # the host, the first and the last guest let go of theirs
+        assert api.delete(f"{L}/keywords/{value}", acme).status_code == 200
 
 
 def test_an_appeals_list_shows_each_requests_own(api, acme):
