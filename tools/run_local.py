@@ -334,7 +334,14 @@ class LocalHTTPServer(local.ThreadedHTTPServer):
 
 
 class _Handler(local.ChaliceRequestHandler):
-    """chalice's handler with the gateway above (its __init__ handles the request, so mirror it)."""
+    """chalice's handler with the gateway above (its __init__ handles the request, so mirror it).
+
+    TCP_NODELAY on each connection: the handler writes a response's headers and its body in two
+    sends, and with Nagle's algorithm the body waited for the client's delayed ACK of the headers,
+    40 ms on every keep-alive response (measured: schemathesis' 5,220 cases of the native face
+    took 242 s, 24 s of it in requests)."""
+
+    disable_nagle_algorithm = True
 
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Any, config: Config) -> None:
         self.local_gateway = _Gateway(app_object, config)
