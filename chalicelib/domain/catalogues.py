@@ -190,13 +190,13 @@ def _checked(org: str, catalogue: Catalogue, value: Record, old: Record | None =
     value[catalogue.name_field] = name
     scope = {catalogue.unique_within: value.get(catalogue.unique_within)} if catalogue.unique_within else {}
     others = [v for v in entries(org, catalogue, **scope) if v["id"] != value.get("id")]
-    for field in (catalogue.name_field, *catalogue.also_named_by):  # each names one value, or a reference
-        mine = _folded(value.get(field))                                 # by it would be ambiguous
-        same = [v for v in others if mine and _folded(v.get(field)) == mine]
+    for naming in (catalogue.name_field, *catalogue.also_named_by):  # each names one value, or a reference
+        mine = _folded(value.get(naming))                                  # by it would be ambiguous
+        same = [v for v in others if mine and _folded(v.get(naming)) == mine]
         if same:
-            held = "is named" if field == catalogue.name_field else f"has {field}"
-            raise Conflict(f"{catalogue.label} {same[0]['id']} {held} {value[field]!r} already.",
-                           [FieldError(field, f"is {catalogue.label.lower()} {same[0]['id']}'s {field}")])
+            held = "is named" if naming == catalogue.name_field else f"has {naming}"
+            raise Conflict(f"{catalogue.label} {same[0]['id']} {held} {value[naming]!r} already.",
+                           [FieldError(naming, f"is {catalogue.label.lower()} {same[0]['id']}'s {naming}")])
     catalogue.rule(org, value)
     return value
 

@@ -245,7 +245,8 @@ class ExpandedConstituent(ConstituentFields):
     web_addresses: list[WebAddressFields] = _absent("Its web addresses")
     class_affiliations: list[ClassAffiliationFields] = _absent("Its class affiliations")
     relationships: list[ConstituentRelationshipFields] = _absent("Its relationships (its sides of them)")
-    categories: list[CategoryFields] = _absent("The categories it has keywords of, each with those keywords")  # noqa: F821
+    categories: list[CategoryFields] = _absent(  # noqa: F821  (made by _catalogue_models)
+        "The categories it has keywords of, each with those keywords")
     groups: list[GroupMembershipFields] = _absent("Its group memberships")
     memberships: list[MembershipFields] = _absent("Its memberships")
     custom_attrs: list[CustomAttrFields] = _absent("Its custom attribute values")
@@ -330,8 +331,6 @@ class TeamMember(Model):
 
 class TeamMemberList(Listing):
     items: list[TeamMember]
-
-
 
 
 Amount = Annotated[float, Field(description="Exact: the digits stored, as a JSON number")]
