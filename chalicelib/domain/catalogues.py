@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from ..errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from ..store.context import records
-from ..store.schema import Kind
+from ..store.schema import Kind, referring_counters
 from ..warm_cache import WarmCache
 from . import fields as f
 from . import lifecycle
@@ -54,6 +54,9 @@ class Catalogue:
     unique_within: str | None = None
     # Fields filled when not sent, from the value as a whole (a key from the name): field -> rule.
     derived: tuple[tuple[str, Callable[[Record], Any]], ...] = ()
+    # Fields that do not change while records refer to the value (an attribute's classification
+    # and item type: the values kept were typed by it, on records of that type): 409 naming it.
+    fixed_while_used: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -201,6 +204,17 @@ def _checked(org: str, catalogue: Catalogue, value: Record, old: Record | None =
     return value
 
 
+def _unchanged_while_used(catalogue: Catalogue, value: Record, old: Record) -> Record:
+    """`value`, unless it changes a field fixed while the value is used: `old` as read for the
+    write (its counters of the records referring to it as stored, not as cached)."""
+    uses = sum(int(old.get(counter) or 0) for counter in referring_counters(catalogue.kind))
+    for name in catalogue.fixed_while_used:
+        if uses and value.get(name) != old.get(name):
+            raise Conflict(f"{catalogue.label} {old['id']} is in use by {uses} records: its {name} stays "
+                           f"{old.get(name)!r}.", [FieldError(name, f"cannot change while {uses} records use it")])
+    return value
+
+
 def create(org: str, catalogue: Catalogue, sent: Record,
            idempotency: lifecycle.IdempotencyClaim | None = None) -> lifecycle.Created:
     value = _checked(org, catalogue, {k: v for k, v in sent.items() if v is not None})
@@ -227,7 +241,8 @@ def update(org: str, catalogue: Catalogue, value_id: int, changes: Record, expec
                                      "read it again and retry.") from None
     else:
         stored = lifecycle.update(org, catalogue.kind, value_id,  # None: cleared (check drops it)
-                                  lambda current: _checked(org, catalogue, {**current, **changes}, current),
+                                  lambda current: _unchanged_while_used(
+                                      catalogue, _checked(org, catalogue, {**current, **changes}, current), current),
                                   expected_version)
     forget(org)
     return stored

@@ -83,6 +83,7 @@ ATTRIBUTES = CATALOGUES.add(Catalogue(
      Spec("description", LONG_TEXT, max_length=2000), Spec("classification", TEXT, max_length=10),
      Spec("min_val", max_length=40), Spec("max_val", max_length=40), Spec("ordinal", INTEGER)),
     also_named_by=("key",), ordered_by=("ordinal",), unique_within="item_type",
+    fixed_while_used=("classification", "item_type"),
     derived=(("key", snake_key), ("item_type", lambda v: "Constituent"), ("classification", lambda v: "text"),
              ("ordinal", lambda v: 100)),
     rule=lambda org, value: (_one_of("item_type", ("Constituent", "Invitation", "AppealRequest"))(org, value),

@@ -167,6 +167,24 @@ def test_a_definition_with_values_is_not_deleted_and_nothing_shows_one_that_is_g
     assert fields_named(answer) == ["custom_attrs[0].key"]
 
 
+def test_a_definitions_classification_and_item_type_stay_while_it_has_values(api, acme, defined):
+    """The values kept were typed by the classification, on records of its item type: a text
+    value would otherwise be searched as a date, or shown on a kind that does not take it."""
+    joe = constituent(api, acme, custom_attrs=[{"key": "background_info", "value": "abc"}])
+    path = f"{L}/attributes/{defined['text']['id']}"
+    for change in ({"classification": "date"}, {"item_type": "Invitation"}):
+        before = table_state()
+        refused = api.patch(path, acme, change)
+        assert refused.status_code == 409, refused.body
+        assert fields_named(refused.json) == list(change)
+        assert table_state() == before
+    assert api.patch(path, acme, {"name": "Background", "description": "Kept"}).status_code == 200  # others change
+    assert api.patch(f"{L}/constituents/{joe['id']}", acme, {"custom_attrs": [
+        {"key": "background_info", "value": None}]}).status_code == 200
+    changed = api.patch(path, acme, {"classification": "date"})  # no value left
+    assert changed.status_code == 200 and changed.json["classification"] == "date"
+
+
 def test_a_renamed_definition_shows_its_new_name(api, acme, defined):
     joe = constituent(api, acme, custom_attrs=[{"key": "background_info", "value": "x"}])
     assert api.patch(f"{L}/attributes/{defined['text']['id']}", acme, {"name": "Background"}).status_code == 200
