@@ -22,6 +22,8 @@ def _date(value: str) -> str:
 
 Day = Annotated[str, AfterValidator(_date), Field(json_schema_extra={"format": "date"})]
 Amount = Union[Decimal, StrictInt, Annotated[str, Field(max_length=40)]]
+# Money and hours as every face answers them: the stored Decimal's digits, a JSON number.
+ExactNumber = Annotated[float, Field(description="Exact: the digits stored, as a JSON number")]
 
 
 def request_type(spec: Spec, *, lax: bool) -> Any:
@@ -38,7 +40,7 @@ def request_type(spec: Spec, *, lax: bool) -> Any:
 
 
 def response_type(spec: Spec) -> Any:
-    return {f.TEXT: str, f.LONG_TEXT: str, f.DATE: Day, f.MONEY: Decimal, f.HOURS: Decimal, f.INTEGER: int,
+    return {f.TEXT: str, f.LONG_TEXT: str, f.DATE: Day, f.MONEY: ExactNumber, f.HOURS: ExactNumber, f.INTEGER: int,
             f.REF: int, f.BOOLEAN: bool}[spec.type] | None
 
 

@@ -35,7 +35,7 @@ import app as _app  # noqa: F401  (registers every face's routes into ROUTES)
 from chalicelib import warm_cache
 from chalicelib.domain import catalogues
 from chalicelib.store import context
-from chalicelib.domain.fields import REF
+from chalicelib.domain.fields import MONEY, REF
 from chalicelib.faces.givebutter import schemas as givebutter_schemas
 from chalicelib.faces.lgl.catalogues import filters as catalogue_filters
 from chalicelib.faces.together.catalogues import body_model as catalogue_model
@@ -320,12 +320,15 @@ lgl_resource("invitations", "invitation", lgl_invitations.InvitationBody, {}, {"
 
 
 def catalogue_body(catalogue, name: str) -> dict[str, Any]:
-    """A valid new value: its name, and the first value of what it must refer to."""
+    """A valid new value: its name, the first value of what it must refer to, and an amount in
+    each money field (so that what the documents say of money is checked against answers)."""
     body: dict[str, Any] = {catalogue.name_field: name, **({"item_type": "Constituent"} if catalogue.key == "categories"
                                                            else {})}
     for spec in catalogue.specs:
         if spec.type == REF and spec.required:
             body[spec.name] = catalogues.CATALOGUES[spec.ref].defaults[0]["id"]
+        if spec.type == MONEY:
+            body[spec.name] = "2500.50"
     return body
 
 

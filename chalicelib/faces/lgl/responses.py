@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..spec_models import ExactNumber
+
 Version = Literal["1.0"]
 Stamp = Annotated[str, Field(json_schema_extra={"format": "date-time"}, description="YYYY-MM-DDTHH:MM:SSZ")]
 Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
@@ -333,7 +335,7 @@ class TeamMemberList(Listing):
     items: list[TeamMember]
 
 
-Amount = Annotated[float, Field(description="Exact: the digits stored, as a JSON number")]
+Amount = ExactNumber
 
 
 class CustomFieldValue(Model):
