@@ -210,8 +210,9 @@ def _unchanged_while_used(catalogue: Catalogue, value: Record, old: Record) -> R
     uses = sum(int(old.get(counter) or 0) for counter in referring_counters(catalogue.kind))
     for name in catalogue.fixed_while_used:
         if uses and value.get(name) != old.get(name):
-            raise Conflict(f"{catalogue.label} {old['id']} is in use by {uses} records: its {name} stays "
-                           f"{old.get(name)!r}.", [FieldError(name, f"cannot change while {uses} records use it")])
+            records_ = f"{uses} record" if uses == 1 else f"{uses} records"
+            raise Conflict(f"{catalogue.label} {old['id']} is in use by {records_}: its {name} stays "
+                           f"{old.get(name)!r}.", [FieldError(name, f"cannot change while {records_} use it")])
     return value
 
 
