@@ -212,7 +212,7 @@ def _unchanged_while_used(catalogue: Catalogue, value: Record, old: Record) -> R
         if uses and value.get(name) != old.get(name):
             records_ = f"{uses} record" if uses == 1 else f"{uses} records"
             raise Conflict(f"{catalogue.label} {old['id']} is in use by {records_}: its {name} stays "
-                           f"{old.get(name)!r}.", [FieldError(name, f"cannot change while {records_} use it")])
+                           f"{old.get(name)!r}.", [FieldError(name, f"cannot change while in use by {records_}")])
     return value
 
 
