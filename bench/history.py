@@ -31,7 +31,6 @@ measuring is bench.search's: each request cold (a fresh Lambda's caches) then wa
 """
 from __future__ import annotations
 
-import gc
 import os
 import random
 import sys
@@ -246,32 +245,20 @@ def cases(since: str, info: dict[str, Any]) -> list[Case]:
 
 
 def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
-    os.environ.update(calls.ENV)
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
-        os.environ.pop(name, None)
     from chalice.test import Client
-    from moto import mock_aws
-
-    from tools import moto_rollback
-
-    from tools import moto_at_scale
-    moto_rollback.install()
-    moto_at_scale.install()
 
     from app import app
-    from chalicelib import auth, aws, config, warm_cache
+    from chalicelib import auth
     from chalicelib.domain import organisations
     from chalicelib.domain.timestamps import format_timestamp, utcnow
     from chalicelib.faces.lgl.gifts import GIFTS as GIFT_RESOURCE
     from chalicelib.faces.lgl.interactions import CONTACT_REPORTS
-    from chalicelib.store import context, dynamo, table
+    from chalicelib.store import context, dynamo
     from chalicelib.store.kinds import CONTACT_LOG, DONATION
     from chalicelib.store.search_index import OVERLAP_SECONDS
 
     info: dict[str, Any] = {"later": OVERLAP_SECONDS + 1}
-    with mock_aws():
-        config.reset(), aws.reset_clients(), context.reset(), warm_cache.clear_all()
-        table.ensure_table(os.environ["TABLE_NAME"])
+    with search.moto_store():
         organisations.create(ORG, ORG.title())
         for first, last in TEAM:
             organisations.add_member(ORG, first_name=first, last_name=last, email=f"{first.lower()}@{ORG}.example")
@@ -330,22 +317,12 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
             info["items"] = dynamo.client().describe_table(TableName=os.environ["TABLE_NAME"])["Table"]["ItemCount"]
             info["checked"] = verify(api, info)
             _progress(f"seeded and checked in {info['seed_seconds']:.0f} s; measuring")
-            gc.collect()
-            gc.freeze()  # moto's tables are not the Lambda's heap: keep the collector off them
-            meter.latency = calls.LATENCY
-            bench = Bench(client, meter, clock, keys[auth.READ])
-            results = []
             measuring = time.perf_counter()
-            for case in cases(since, info):
-                cold = bench.cold(case)
-                warm = bench.warm(case)
-                results.append((case, cold, warm))
+            results = search.measured(Bench(client, meter, clock, keys[auth.READ]), meter, cases(since, info))
             info["measure_seconds"] = time.perf_counter() - measuring
             _progress(f"measured in {info['measure_seconds']:.0f} s")
             info["key"] = results[0][1].key_calls
-        gc.unfreeze()
         info["scans"] = sum(call["op"] == "Scan" for call in meter.calls)
-        aws.reset_clients(), context.reset(), warm_cache.clear_all()
     return results, info
 
 

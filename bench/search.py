@@ -52,8 +52,9 @@ import statistics
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import quote
 
 from . import calls
@@ -360,30 +361,56 @@ def seed(api: Api, count: int, rng: random.Random, facets: Facets | None = None)
     return made
 
 
-def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
+@contextmanager
+def moto_store() -> Iterator[None]:
+    """The store a big seed runs on: moto's DynamoDB in this process, patched to roll a
+    transaction back by its own items and to page a Query as DynamoDB does (not re-sorting the
+    table each time), with the table made; every cache forgotten before and after."""
     os.environ.update(calls.ENV)
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
         os.environ.pop(name, None)
-    from chalice.test import Client
     from moto import mock_aws
 
-    from tools import moto_rollback
-
-    from tools import moto_at_scale
+    from tools import moto_at_scale, moto_rollback
     moto_rollback.install()
     moto_at_scale.install()
 
-    from app import app
-    from chalicelib import auth, aws, config, warm_cache
-    from chalicelib.domain import organisations
-    from chalicelib.domain.timestamps import format_timestamp, utcnow
-    from chalicelib.store import context, dynamo, table
-    from chalicelib.store.search_index import OVERLAP_SECONDS
+    from chalicelib import aws, config, warm_cache
+    from chalicelib.store import context, table
 
-    info: dict[str, Any] = {"later": OVERLAP_SECONDS + 1}
     with mock_aws():
         config.reset(), aws.reset_clients(), context.reset(), warm_cache.clear_all()
         table.ensure_table(os.environ["TABLE_NAME"])
+        try:
+            yield
+        finally:
+            aws.reset_clients(), context.reset(), warm_cache.clear_all()
+
+
+def measured(bench: Bench, meter: Meter, cases: list[Case]) -> list[tuple[Case, Measured, Measured]]:
+    """Each case cold and warm, at the network's latency (the seed ran at moto's speed), with
+    the seed's objects out of the collector's way."""
+    gc.collect()
+    gc.freeze()  # moto's tables are not the Lambda's heap: keep the collector off them
+    meter.latency = calls.LATENCY
+    try:
+        return [(case, bench.cold(case), bench.warm(case)) for case in cases]
+    finally:
+        gc.unfreeze()
+
+
+def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib import auth
+    from chalicelib.domain import organisations
+    from chalicelib.domain.timestamps import format_timestamp, utcnow
+    from chalicelib.store import dynamo
+    from chalicelib.store.search_index import OVERLAP_SECONDS
+
+    info: dict[str, Any] = {"later": OVERLAP_SECONDS + 1}
+    with moto_store():
         keys = {}
         for org in (BIG, SMALL):
             organisations.create(org, org.title())
@@ -416,20 +443,9 @@ def measure() -> tuple[list[tuple[Case, Measured, Measured]], dict[str, Any]]:
                 big.call("PATCH", f"{P}/constituents/{record}", {"nick_name": "Updated"})
             info["seed_seconds"] = time.perf_counter() - started
             info["items"] = dynamo.client().describe_table(TableName=os.environ["TABLE_NAME"])["Table"]["ItemCount"]
-            gc.collect()
-            gc.freeze()  # moto's tables are not the Lambda's heap: keep the collector off them
-            meter.latency = calls.LATENCY
-            bench = Bench(client, meter, clock, keys[BIG][auth.READ])
-            results = []
-            for case in cases(since, donor, facets):
-                cold = bench.cold(case)
-                warm = bench.warm(case)
-                results.append((case, cold, warm))
+            results = measured(Bench(client, meter, clock, keys[BIG][auth.READ]), meter, cases(since, donor, facets))
             info["key"] = results[0][1].key_calls
-        gc.unfreeze()
-        scans = sum(call["op"] == "Scan" for call in meter.calls)
-        info["scans"] = scans
-        aws.reset_clients(), context.reset(), warm_cache.clear_all()
+        info["scans"] = sum(call["op"] == "Scan" for call in meter.calls)
     return results, info
 
 
