@@ -53,18 +53,49 @@ SECTIONS = {
 }
 
 
-class Fields:
-    """One organisation's custom fields of a section's item type, and a way to make its records."""
+class Maker:
+    """A section's records in one organisation, made and changed with one array of values
+    (`SENT`: `custom_fields` here, `custom_attrs` in test_record_custom_attrs.py)."""
+    SENT = ""
 
     def __init__(self, api: Api, org: Org, section: Section) -> None:
         self.api, self.org, self.section = api, org, section
+        self.needs = section.needs(api, org)
+
+    def create(self, sent: list[dict[str, Any]] | None = None, *, person: int | None = None):
+        """POST a record of a constituent (a new one unless `person`), with these values."""
+        person = person or constituent(self.api, self.org)["id"]
+        body = {**self.needs, **({} if sent is None else {self.SENT: sent})}
+        return self.api.post(f"{L}/constituents/{person}/{self.section.collection}", self.org, body)
+
+    def made(self, sent: list[dict[str, Any]] | None = None, **options: Any) -> dict[str, Any]:
+        response = self.create(sent, **options)
+        assert response.status_code == 200, response.body
+        assert "X-Ignored-Fields" not in response.headers
+        return response.json
+
+    def path(self, record: dict[str, Any]) -> str:
+        return f"{L}/{self.section.collection}/{record['id']}"
+
+    def changed(self, record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        response = self.api.patch(self.path(record), self.org, body)
+        assert response.status_code == 200, response.body
+        assert "X-Ignored-Fields" not in response.headers
+        return response.json
+
+
+class Fields(Maker):
+    """One organisation's custom fields of a section's item type, and a way to make its records."""
+    SENT = "custom_fields"
+
+    def __init__(self, api: Api, org: Org, section: Section) -> None:
+        super().__init__(api, org, section)
         self.listed = self.category(section.item_type, "Source")
         self.single = self.category(section.item_type, "Channel", facet_type="single")
         self.web, self.mail = self.value(self.listed, "Web", short_code="W"), self.value(self.listed, "Mail")
         self.online, self.phone = self.value(self.single, "Online"), self.value(self.single, "Phone")
         self.gift_field = self.category("Gift", "Sponsor")  # a category of another item type
         self.gift_value = self.value(self.gift_field, "LGL")
-        self.needs = section.needs(api, org)
 
     def category(self, item_type: str, name: str, **fields: Any) -> int:
         made = self.api.post(f"{L}/categories", self.org, {"item_type": item_type, "name": name, **fields})
@@ -76,26 +107,8 @@ class Fields:
         assert made.status_code == 200, made.body
         return made.json["id"]
 
-    def create(self, custom_fields: list[dict[str, Any]] | None = None, *, person: int | None = None):
-        """POST a record of a constituent (a new one unless `person`), with these custom fields."""
-        person = person or constituent(self.api, self.org)["id"]
-        body = {**self.needs, **({} if custom_fields is None else {"custom_fields": custom_fields})}
-        return self.api.post(f"{L}/constituents/{person}/{self.section.collection}", self.org, body)
-
-    def made(self, custom_fields: list[dict[str, Any]] | None = None, **options: Any) -> dict[str, Any]:
-        response = self.create(custom_fields, **options)
-        assert response.status_code == 200, response.body
-        assert "X-Ignored-Fields" not in response.headers
-        return response.json
-
-    def path(self, record: dict[str, Any]) -> str:
-        return f"{L}/{self.section.collection}/{record['id']}"
-
     def patch(self, record: dict[str, Any], custom_fields: list[dict[str, Any]]) -> dict[str, Any]:
-        response = self.api.patch(self.path(record), self.org, {"custom_fields": custom_fields})
-        assert response.status_code == 200, response.body
-        assert "X-Ignored-Fields" not in response.headers
-        return response.json
+        return self.changed(record, {self.SENT: custom_fields})
 
 
 @pytest.fixture(params=list(SECTIONS))

@@ -16,50 +16,30 @@ import pytest
 from tests.conftest import Api, Org, make_org
 from tests.contract.conftest import table_state
 from tests.lgl.conftest import L, constituent, fields_named, lgl_error
-from tests.lgl.test_custom_fields import SECTIONS, Section
+from tests.lgl.test_custom_fields import SECTIONS, Maker, Section
 from tests.lgl.worlds import acme, api, world  # noqa: F401  (one world for the module)
 
 KINDS = ("invitations", "appeal_requests")
 
 
-class Attrs:
+class Attrs(Maker):
     """One organisation's attributes of a section's item type (and a constituent's, which the
     section's records do not take), and a way to make its records."""
+    SENT = "custom_attrs"
 
     def __init__(self, api: Api, org: Org, section: Section, *, constituents: bool = True) -> None:
-        self.api, self.org, self.section = api, org, section
+        super().__init__(api, org, section)
         self.note = self.attribute("Seating note", key="seating")
         self.count = self.attribute("Party size", classification="integer", min_val="1", max_val="12")
         self.due = self.attribute("Reply by", classification="date")
         if constituents:
             self.attribute("Background Info", item_type="Constituent")
-        self.needs = section.needs(api, org)
 
     def attribute(self, name: str, **fields: Any) -> int:
         made = self.api.post(f"{L}/attributes", self.org, {"name": name, "item_type": self.section.item_type,
                                                            **fields})
         assert made.status_code == 201, made.body
         return int(made.json["id"])
-
-    def create(self, custom_attrs: list[dict[str, Any]] | None = None, *, person: int | None = None):
-        person = person or constituent(self.api, self.org)["id"]
-        body = {**self.needs, **({} if custom_attrs is None else {"custom_attrs": custom_attrs})}
-        return self.api.post(f"{L}/constituents/{person}/{self.section.collection}", self.org, body)
-
-    def made(self, custom_attrs: list[dict[str, Any]] | None = None, **options: Any) -> dict[str, Any]:
-        response = self.create(custom_attrs, **options)
-        assert response.status_code == 200, response.body
-        assert "X-Ignored-Fields" not in response.headers
-        return response.json
-
-    def path(self, record: dict[str, Any]) -> str:
-        return f"{L}/{self.section.collection}/{record['id']}"
-
-    def patch(self, record: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-        response = self.api.patch(self.path(record), self.org, body)
-        assert response.status_code == 200, response.body
-        assert "X-Ignored-Fields" not in response.headers
-        return response.json
 
 
 @pytest.fixture(params=KINDS)
@@ -95,15 +75,15 @@ def test_typed_values_by_id_or_key_shown_with_their_definitions(api, acme, attrs
 
 def test_a_new_value_replaces_the_old_others_stay_and_null_or_empty_removes_one(api, acme, attrs):
     made = attrs.made([{"key": "seating", "value": "Table 4"}, {"key": "party_size", "value": "2"}])
-    changed = attrs.patch(made, {"custom_attrs": [{"key": "party_size", "value": 3}]})
+    changed = attrs.changed(made, {"custom_attrs": [{"key": "party_size", "value": 3}]})
     assert values(changed) == {"seating": "Table 4", "party_size": "3"}
-    twice = attrs.patch(made, {"custom_attrs": [{"key": "party_size", "value": 5}, {"key": "party_size",
+    twice = attrs.changed(made, {"custom_attrs": [{"key": "party_size", "value": 5}, {"key": "party_size",
                                                                                     "value": 6}]})
     assert values(twice)["party_size"] == "6"  # the later one wins
-    untouched = attrs.patch(made, attrs.section.change)
+    untouched = attrs.changed(made, attrs.section.change)
     assert values(untouched) == {"seating": "Table 4", "party_size": "6"}  # a body without custom_attrs keeps them
-    assert values(attrs.patch(made, {"custom_attrs": None})) == values(untouched)  # null: none sent
-    removed = attrs.patch(made, {"custom_attrs": [{"key": "seating", "value": None}, {"key": "party_size",
+    assert values(attrs.changed(made, {"custom_attrs": None})) == values(untouched)  # null: none sent
+    removed = attrs.changed(made, {"custom_attrs": [{"key": "seating", "value": None}, {"key": "party_size",
                                                                                        "value": "  "}]})
     assert removed["custom_attrs"] == []
     assert api.get(attrs.path(made), acme).json == removed
