@@ -120,12 +120,7 @@ def applied(values: dict[str, Any] | None, change: dict[str, Any]) -> dict[str, 
 def keep(org: str, item_type: str, record: Record, old: Record | None) -> None:
     """The custom_attrs sent on `record` (if any) applied, in place, to what `old` (None: a new
     record) held; none held is no attribute."""
-    if SENT in record:
-        held = applied((old or {}).get(HELD), resolve(org, record.pop(SENT) or [], item_type))
-        if held:
-            record[HELD] = held
-        else:
-            record.pop(HELD, None)
+    f.keep_sent(record, SENT, HELD, old, lambda held, sent: applied(held, resolve(org, sent, item_type)))
 
 
 def text_of(value: Any) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import ValidationFailed
 from . import catalogues
+from . import fields as f
 from .constituent_catalogues import CATEGORIES, KEYWORDS
 
 FIELD = "custom_field_values"
@@ -52,12 +53,7 @@ def applied(org: str, item_type: str, current: list[int], sent: list[dict[str, A
 def keep(org: str, item_type: str, record: dict[str, Any], old: dict[str, Any] | None) -> None:
     """The custom_fields sent on `record` (if any) applied, in place, to what `old` (None: a
     new record) held; none held is no attribute."""
-    if SENT in record:
-        held = applied(org, item_type, (old or {}).get(FIELD, []), record.pop(SENT) or [])
-        if held:
-            record[FIELD] = held
-        else:
-            record.pop(FIELD, None)
+    f.keep_sent(record, SENT, FIELD, old, lambda held, sent: applied(org, item_type, held or [], sent))
 
 
 def shown(org: str, value_ids: list[int]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..errors import FieldError, ValidationFailed
 from . import money
@@ -116,3 +116,16 @@ def check(specs: Iterable[Spec], record: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed("Invalid fields: " + "; ".join(f"{e.field} {e.message}" for e in errors), errors)
     return out
+
+
+def keep_sent(record: dict[str, Any], sent: str, held: str, old: dict[str, Any] | None,
+              apply: Callable[[Any, list[Any]], Any]) -> None:
+    """An array sent as `sent` (popped from `record`) applied, in place, to what `old` (None:
+    a new record) held in `held`: `apply(held before, the array)`; nothing held is no
+    attribute. (LGL's custom_fields and custom_attrs.)"""
+    if sent in record:
+        value = apply((old or {}).get(held), record.pop(sent) or [])
+        if value:
+            record[held] = value
+        else:
+            record.pop(held, None)
